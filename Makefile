@@ -1,0 +1,29 @@
+# The README's commands. Each creates .venv on first use and reinstalls only when
+# requirements.txt or pyproject.toml changed since the last install.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test lab clean
+
+$(INSTALLED): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
+	touch $@
+
+## make run: execute the whole series headlessly into runs/<timestamp>/ (ARGS="-p EPOCHS 3" to change it)
+run: $(INSTALLED)
+	$(BIN)/python -m mnist_helpers run $(ARGS)
+
+## make test: lint, unit tests, a small papermill run of the series, nbval over every notebook
+test: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(ARGS)
+
+## make lab: open the notebooks in JupyterLab
+lab: $(INSTALLED)
+	$(BIN)/jupyter lab notebooks/
+
+clean:
+	rm -rf $(VENV) runs

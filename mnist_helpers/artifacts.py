@@ -1,0 +1,87 @@
+"""Run folders and the artefacts that travel between notebooks (introduced in notebook 04).
+
+Every write goes to a temporary file in the same folder and is then renamed over the
+target, so a run killed halfway leaves either the old artefact or the new one, never half
+of one that a later notebook would trust.
+"""
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+
+class ArtifactError(RuntimeError):
+    """A run folder or artefact is missing or unusable; the message says what to do."""
+
+
+def run_folder(path):
+    """Create the run folder if needed, check that it is writable, and return it as a Path."""
+    __tracebackhide__ = True
+    folder = Path(path).expanduser()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise ArtifactError(
+            f"Cannot use {folder} as the run folder ({error.strerror or error}). "
+            f"Pass a writable folder as RUN_DIR."
+        ) from None
+    return folder
+
+
+def _atomic_write(target, write):
+    """Call write(tmp_path) on a temporary file beside `target`, then rename it over `target`."""
+    target = Path(target)
+    # Keras insists on the .keras suffix, so the temporary name keeps the target's suffix.
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=target.suffix)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def save_model(model, path):
+    """Save a Keras model as a .keras file, atomically."""
+    if Path(path).suffix != ".keras":
+        raise ArtifactError(f"Model files must end in .keras, got {path}.")
+    return _atomic_write(path, model.save)
+
+
+def load_model(path, made_by="04_training.ipynb"):
+    """Load a .keras model with safe_mode=True; a missing file says which notebook makes it."""
+    __tracebackhide__ = True
+    import keras
+
+    path = Path(path)
+    if not path.is_file():
+        raise ArtifactError(
+            f"No model at {path}. Run {made_by} with the same RUN_DIR first "
+            f"(or `python -m mnist_helpers run`, which runs the series in order)."
+        )
+    try:
+        return keras.models.load_model(path, safe_mode=True)
+    except Exception as error:
+        raise ArtifactError(
+            f"{path} exists but is not a loadable Keras model ({type(error).__name__}: {error}). "
+            f"Delete it and re-run {made_by}."
+        ) from None
+
+
+def write_json(path, data):
+    """Write data as indented JSON, atomically."""
+
+    def write(tmp):
+        Path(tmp).write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+    return _atomic_write(path, write)
+
+
+def read_json(path):
+    """Read a JSON artefact."""
+    return json.loads(Path(path).read_text())

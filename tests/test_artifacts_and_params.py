@@ -1,0 +1,106 @@
+"""Run folders, atomic artefacts, and parameter checks."""
+
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+
+from mnist_helpers import ArtifactError, ParameterError, check_choice, check_number, check_path
+from mnist_helpers.artifacts import load_model, read_json, run_folder, save_model, write_json
+
+
+def tiny_model():
+    keras.utils.set_random_seed(0)
+    return keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
+
+
+def test_model_round_trip(tmp_path):
+    model = tiny_model()
+    path = save_model(model, tmp_path / "model.keras")
+    loaded = load_model(path)
+    x = np.ones((2, 4), dtype="float32")
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+    assert [p.name for p in tmp_path.iterdir()] == ["model.keras"], "no temporary file left"
+
+
+def test_failed_save_keeps_the_previous_artefact(tmp_path):
+    path = save_model(tiny_model(), tmp_path / "model.keras")
+    before = path.read_bytes()
+
+    class Exploding:
+        def save(self, filepath):
+            Path(filepath).write_bytes(b"half a model")
+            raise KeyboardInterrupt  # the run is killed halfway through writing
+
+    with pytest.raises(KeyboardInterrupt):
+        save_model(Exploding(), path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["model.keras"]
+
+
+def test_missing_model_says_which_notebook_makes_it(tmp_path):
+    with pytest.raises(ArtifactError, match="Run 04_training.ipynb with the same RUN_DIR"):
+        load_model(tmp_path / "model.keras")
+
+
+def test_corrupt_model_is_reported(tmp_path):
+    (tmp_path / "model.keras").write_bytes(b"garbage")
+    with pytest.raises(ArtifactError, match="not a loadable Keras model"):
+        load_model(tmp_path / "model.keras")
+
+
+def test_model_files_must_end_in_keras(tmp_path):
+    with pytest.raises(ArtifactError, match=".keras"):
+        save_model(tiny_model(), tmp_path / "model.h5")
+
+
+def test_json_round_trip(tmp_path):
+    write_json(tmp_path / "metrics.json", {"test_accuracy": 0.99, "errors": 100})
+    assert read_json(tmp_path / "metrics.json") == {"test_accuracy": 0.99, "errors": 100}
+
+
+def test_run_folder_created_and_unusable_one_reported(tmp_path):
+    assert run_folder(tmp_path / "runs" / "a").is_dir()
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(ArtifactError, match="Cannot use .* as the run folder"):
+        run_folder(tmp_path / "a-file" / "run")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (0, "EPOCHS must be an integer >= 1, got 0"),
+        (-1, "EPOCHS must be an integer >= 1, got -1"),
+        (2.5, "EPOCHS must be an integer, got 2.5"),
+        ("ten", "EPOCHS must be an integer, got 'ten'"),
+        (True, "EPOCHS must be an integer, got True"),
+        (1000, "EPOCHS must be an integer <= 200, got 1000"),
+    ],
+)
+def test_check_number_rejects_with_a_clear_message(value, message):
+    with pytest.raises(ParameterError) as caught:
+        check_number("EPOCHS", value, minimum=1, maximum=200, integer=True)
+    assert str(caught.value) == message
+
+
+def test_check_number_accepts_in_range_values():
+    assert check_number("EPOCHS", 5, minimum=1, integer=True) == 5
+    assert check_number("VALIDATION_SPLIT", 0.1, minimum=0.0, maximum=0.5) == 0.1
+    assert check_number("LEARNING_RATE", 1, minimum=0) == 1  # an int is a fine float
+
+
+def test_check_choice():
+    assert check_choice("OPTIMIZER", "adam", ["adam", "sgd"]) == "adam"
+    with pytest.raises(ParameterError, match="OPTIMIZER must be one of 'adam', 'sgd', got 'adan'"):
+        check_choice("OPTIMIZER", "adan", ["adam", "sgd"])
+
+
+def test_check_path(tmp_path):
+    (tmp_path / "mnist.npz").write_text("")
+    assert check_path("DATA_PATH", "") == ""
+    assert check_path("DATA_PATH", str(tmp_path / "mnist.npz"))
+    with pytest.raises(ParameterError, match="DATA_PATH names no file: 'nope.npz'"):
+        check_path("DATA_PATH", "nope.npz")
+    with pytest.raises(ParameterError, match="DATA_PATH must be a path in quotes, got 3"):
+        check_path("DATA_PATH", 3)
