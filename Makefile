@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lab clean
+.PHONY: run test lab bench clean
 
 $(INSTALLED): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test: $(INSTALLED)
 ## make lab: open the notebooks in JupyterLab
 lab: $(INSTALLED)
 	$(BIN)/jupyter lab notebooks/
+
+## make bench: the accuracy and speed benchmark (about 10 minutes; writes docs/benchmarks.md)
+bench: $(INSTALLED)
+	$(BIN)/python -m benchmarks $(ARGS)
 
 clean:
 	rm -rf $(VENV) runs

@@ -12,7 +12,7 @@ from mnist_helpers._quiet import quiet_tensorflow_startup
 
 quiet_tensorflow_startup()
 
-from mnist_helpers import plots  # noqa: E402  (mh.plots.show_digits, ...)
+from mnist_helpers import metrics, plots, runner  # noqa: E402  (mh.plots.show_digits, ...)
 from mnist_helpers.artifacts import (  # noqa: E402
     ArtifactError,
     load_model,
@@ -46,7 +46,9 @@ __all__ = [
     "fit_verbosity",
     "load_mnist",
     "load_model",
+    "metrics",
     "plots",
+    "runner",
     "prepare_dense",
     "read_json",
     "run_folder",

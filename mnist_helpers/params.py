@@ -24,7 +24,6 @@ def check_number(name, value, minimum=None, maximum=None, integer=False):
         raise ParameterError(f"{name} must be {kind} >= {minimum}, got {value!r}")
     if maximum is not None and value > maximum:
         raise ParameterError(f"{name} must be {kind} <= {maximum}, got {value!r}")
-    return value
 
 
 def check_choice(name, value, choices):
@@ -32,7 +31,6 @@ def check_choice(name, value, choices):
     __tracebackhide__ = True
     if value not in choices:
         raise ParameterError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
-    return value
 
 
 def check_path(name, value, must_exist=True):
@@ -42,4 +40,3 @@ def check_path(name, value, must_exist=True):
         raise ParameterError(f"{name} must be a path in quotes, got {value!r}")
     if value and must_exist and not Path(value).expanduser().is_file():
         raise ParameterError(f"{name} names no file: {value!r} (relative paths start in notebooks/)")
-    return value

@@ -10,10 +10,13 @@ summary.json, so two runs never touch each other's files.
 import datetime
 import difflib
 import sys
+import tempfile
 import time
+import uuid
 from pathlib import Path
 
 import yaml
+from jupyter_client.manager import AsyncKernelManager
 
 from mnist_helpers.artifacts import read_json, write_json
 
@@ -158,9 +161,35 @@ def run(args):
         return 2
 
 
-def _run(args):
+class IPCKernelManager(AsyncKernelManager):
+    """Kernels that talk over Unix sockets named after the kernel, not TCP ports.
+
+    With TCP, two runs starting kernels at the same moment can pick the same free port
+    ("Address already in use"); socket files cannot collide.
+    """
+
+    def __init__(self, **kwargs):
+        # jupyter_client's default socket name is "kernel-ipc" in the working folder, the same
+        # for every run, so give each kernel its own.
+        unique = Path(tempfile.gettempdir()) / f"mnist-kernel-{uuid.uuid4().hex}"
+        super().__init__(transport="ipc", ip=str(unique), **kwargs)
+
+
+def execute_notebook(notebook, output, parameters):
+    """Run one notebook with papermill in this environment's kernel, from its own folder.
+
+    Also how notebook 05 makes the model of notebook 04 when its run folder has none.
+    """
     import papermill
 
+    papermill.execute_notebook(
+        str(notebook), str(output), parameters=parameters, cwd=str(Path(notebook).parent),
+        progress_bar=sys.stderr.isatty(), request_save_on_cell_execute=True,
+        kernel_manager_class=IPCKernelManager,
+    )
+
+
+def _run(args):
     from mnist_helpers.doctor import machine, versions
 
     notebooks = select_notebooks(Path(args.notebooks), args.only)
@@ -177,7 +206,10 @@ def _run(args):
         "machine": machine(),
         "notebooks": [],
     }
+    v, m = summary["versions"], summary["machine"]
     print(f"Run folder: {folder}")
+    print(f"keras {v['keras']} on {v['keras_backend']} {v.get(v['keras_backend'], '')}, python {v['python']}, "
+          f"{m['cpu_count']} CPUs, {m['platform']}")
     status = 0
     for index, notebook in enumerate(notebooks, 1):
         own = {k: v for k, v in parameters.items() if k in declared[notebook]}
@@ -189,10 +221,7 @@ def _run(args):
         entry = {"notebook": notebook.name, "parameters": own, "status": "running", "seconds": 0.0}
         summary["notebooks"].append(entry)
         try:
-            papermill.execute_notebook(
-                str(notebook), str(output), parameters=own, cwd=str(notebook.parent),
-                progress_bar=sys.stderr.isatty(), request_save_on_cell_execute=True,
-            )
+            execute_notebook(notebook, output, own)
             entry["status"] = "ok"
         except Exception as error:  # papermill raises its own errors and the kernel's
             entry["status"] = "failed"

@@ -1,0 +1,156 @@
+"""Benchmark: `python -m benchmarks` (or `make bench`) from the repository's root folder.
+
+Trains, alternating seed by seed so that machine noise hits every recipe alike:
+  - "plain MLP": the classic Keras recipe, 784-512-512-10 Dense, RMSprop, 10 epochs,
+    batch 128, validation_split=0.1;
+  - "series MLP": notebook 04 executed with papermill and its default parameters (only SEED
+    changes), so the benchmark measures exactly what the series teaches.
+Also times loading and verifying MNIST. Prints a table and writes docs/benchmarks.md and
+docs/benchmarks.json. Figures come from this run, never typed in.
+"""
+
+import mnist_helpers as mh  # first: keeps TensorFlow's start-up log quiet
+
+import argparse
+import datetime
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import keras
+from keras import layers
+
+from mnist_helpers.doctor import machine, versions
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def plain_mlp(seed, data):
+    """The recipe most tutorials show (and this series started from), timed around fit."""
+    (x_train, y_train), (x_test, y_test) = data
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([
+        keras.Input((784,)),
+        layers.Dense(512, activation="relu"),
+        layers.Dense(512, activation="relu"),
+        layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
+    start = time.perf_counter()
+    model.fit(x_train, y_train, batch_size=128, epochs=10, validation_split=0.1, verbose=0)
+    seconds = time.perf_counter() - start
+    return {"test_accuracy": float(model.evaluate(x_test, y_test, verbose=0)[1]), "fit_seconds": seconds}
+
+
+def series_mlp(seed, data):
+    """Notebook 04 with its defaults, run headlessly; its own metrics JSON holds the figures."""
+    with tempfile.TemporaryDirectory(prefix="bench-04-") as run_dir:
+        mh.runner.execute_notebook(ROOT / "notebooks" / "04_training.ipynb", Path(run_dir) / "04.ipynb",
+                                   {"SEED": seed, "RUN_DIR": run_dir})
+        metrics = mh.read_json(Path(run_dir) / "04_training.metrics.json")
+    return {"test_accuracy": metrics["test_accuracy"], "fit_seconds": metrics["fit_seconds"]}
+
+
+RECIPES = {"plain MLP": plain_mlp, "series MLP": series_mlp}
+PEERS = {"series MLP": "plain MLP"}  # whose fit time each series model is compared with
+TARGETS = {"series MLP": "test accuracy >= 99.0 % and fit time <= 3x the plain MLP's"}
+
+
+def load_seconds(repeats=5):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        mh.load_mnist()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def summarise(runs):
+    rows = {}
+    for name, results in runs.items():
+        accuracy = [r["test_accuracy"] for r in results]
+        seconds = [r["fit_seconds"] for r in results]
+        rows[name] = {
+            "test_accuracy_mean": statistics.mean(accuracy),
+            "test_accuracy_min": min(accuracy),
+            "test_accuracy_max": max(accuracy),
+            "fit_seconds_mean": statistics.mean(seconds),
+            "runs": results,
+        }
+    for name, peer in PEERS.items():
+        if name in rows and peer in rows:
+            ratios = [a["fit_seconds"] / b["fit_seconds"] for a, b in zip(runs[name], runs[peer])]
+            rows[name]["fit_time_vs_peer"] = statistics.mean(ratios)
+            rows[name]["peer"] = peer
+    return rows
+
+
+def markdown(report):
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured {report['date']} with `{report['command']}` "
+        f"({report['seeds']} seeds per recipe, alternating).",
+        "",
+        "| recipe | test accuracy, mean (min–max) | fit seconds, mean | fit time vs peer | target |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for name, row in report["recipes"].items():
+        ratio = f"{row['fit_time_vs_peer']:.2f}x {row['peer']}" if "peer" in row else "—"
+        lines.append(
+            f"| {name} | {row['test_accuracy_mean']:.2%} ({row['test_accuracy_min']:.2%}–"
+            f"{row['test_accuracy_max']:.2%}) | {row['fit_seconds_mean']:.1f} | {ratio} | {TARGETS.get(name, '—')} |"
+        )
+    lines += [
+        "",
+        f"Loading and verifying MNIST (`mh.load_mnist()`, best of 5): {report['load_seconds']:.3f} s.",
+        "",
+        "Machine: " + ", ".join(f"{k} {v}" for k, v in report["machine"].items()) + ".",
+        "",
+        "Versions: " + ", ".join(f"{k} {v}" for k, v in report["versions"].items()) + ".",
+        "",
+        "Fit seconds are wall-clock time around `model.fit` (validation included), on a machine",
+        "doing nothing else. The series MLP is notebook 04 itself, executed with papermill.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=3, help="seeds per recipe (default 3)")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md", help="Markdown report")
+    args = parser.parse_args(argv)
+    if args.seeds < 1:
+        parser.error(f"--seeds must be at least 1, got {args.seeds}")
+    (x_train, y_train), (x_test, y_test) = mh.load_mnist()
+    data = (mh.prepare_dense(x_train, y_train), mh.prepare_dense(x_test, y_test))
+    runs = {name: [] for name in RECIPES}
+    for seed in range(args.seeds):
+        for name, recipe in RECIPES.items():
+            result = recipe(seed, data)
+            runs[name].append({"seed": seed, **result})
+            print(f"seed {seed}  {name:<11} test accuracy {result['test_accuracy']:.2%}  "
+                  f"fit {result['fit_seconds']:.1f} s", flush=True)
+    report = {
+        "date": datetime.datetime.now().isoformat(timespec="minutes"),
+        "command": "python -m benchmarks " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "seeds": args.seeds,
+        "recipes": summarise(runs),
+        "load_seconds": load_seconds(),
+        "machine": machine(),
+        "versions": versions(),
+    }
+    text = markdown(report)
+    print("\n" + text)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    mh.write_json(args.out.with_suffix(".json"), report)
+    args.out.write_text(text)
+    print(f"wrote {args.out} and {args.out.with_suffix('.json')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
