@@ -136,7 +136,7 @@ def main(argv=None):
                   f"fit {result['fit_seconds']:.1f} s", flush=True)
     report = {
         "date": datetime.datetime.now().isoformat(timespec="minutes"),
-        "command": "python -m benchmarks " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": " ".join(["python -m benchmarks", *(argv if argv is not None else sys.argv[1:])]),
         "seeds": args.seeds,
         "recipes": summarise(runs),
         "load_seconds": load_seconds(),

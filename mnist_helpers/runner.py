@@ -7,6 +7,7 @@ under runs/ holding the executed notebooks, their HTML exports, the artefacts an
 summary.json, so two runs never touch each other's files.
 """
 
+import ast
 import datetime
 import difflib
 import sys
@@ -79,9 +80,10 @@ def read_parameters(pairs, parameters_file):
 
 
 def declared_parameters(notebook):
+    """{NAME: default value} of the notebook's `parameters` cell, as papermill reads it."""
     import papermill
 
-    return set(papermill.inspect_notebook(str(notebook)))
+    return {name: ast.literal_eval(info["default"]) for name, info in papermill.inspect_notebook(str(notebook)).items()}
 
 
 def check_known(parameters, declared):
@@ -201,7 +203,8 @@ def _run(args):
         "run_dir": str(folder),
         "started": datetime.datetime.now().isoformat(timespec="seconds"),
         "command": " ".join(sys.argv),
-        "parameters": parameters,
+        "parameters": parameters,  # as given; each notebook's entry holds all it ran with
+        "seed": parameters.get("SEED", "each notebook's default (see its parameters)"),
         "versions": versions(),
         "machine": machine(),
         "notebooks": [],
@@ -215,10 +218,11 @@ def _run(args):
         own = {k: v for k, v in parameters.items() if k in declared[notebook]}
         if "RUN_DIR" in declared[notebook]:
             own["RUN_DIR"] = str(folder)
+        effective = {**declared[notebook], **own}
         output = folder / notebook.name
         print(f"[{index}/{len(notebooks)}] {notebook.name} ...", flush=True)
         start = time.perf_counter()
-        entry = {"notebook": notebook.name, "parameters": own, "status": "running", "seconds": 0.0}
+        entry = {"notebook": notebook.name, "parameters": effective, "status": "running", "seconds": 0.0}
         summary["notebooks"].append(entry)
         try:
             execute_notebook(notebook, output, own)

@@ -85,6 +85,8 @@ def test_the_whole_series_runs_headlessly(tmp_path, mnist_path):
     assert result["versions"]["keras"].startswith("3.") and result["machine"]["cpu_count"] >= 1
     training, analysis = (next(e for e in result["notebooks"] if e["notebook"].startswith(n)) for n in ("04", "05"))
     assert training["parameters"]["RUN_DIR"] == str(folder)
+    assert training["parameters"]["EPOCHS"] == 2, "what was passed"
+    assert training["parameters"]["BATCH_SIZE"] == 256, "and the defaults it ran with"
     assert 0.7 <= training["metrics"]["test_accuracy"] <= 1.0
     assert training["metrics"]["test_errors"] == round(10000 * training["metrics"]["test_error_rate"])
     # 05 analysed the very model 04 trained in this run folder
