@@ -214,13 +214,15 @@ def _run(args):
     print(f"keras {v['keras']} on {v['keras_backend']} {v.get(v['keras_backend'], '')}, python {v['python']}, "
           f"{m['cpu_count']} CPUs, {m['platform']}")
     status = 0
+    run_start = time.perf_counter()
     for index, notebook in enumerate(notebooks, 1):
         own = {k: v for k, v in parameters.items() if k in declared[notebook]}
         if "RUN_DIR" in declared[notebook]:
             own["RUN_DIR"] = str(folder)
         effective = {**declared[notebook], **own}
         output = folder / notebook.name
-        print(f"[{index}/{len(notebooks)}] {notebook.name} ...", flush=True)
+        print(f"[{index}/{len(notebooks)}] {notebook.name} ... (run time so far "
+              f"{time.perf_counter() - run_start:.0f} s)", flush=True)
         start = time.perf_counter()
         entry = {"notebook": notebook.name, "parameters": effective, "status": "running", "seconds": 0.0}
         summary["notebooks"].append(entry)

@@ -206,3 +206,33 @@ def test_prepare_dense_flattens_scales_and_one_hots():
     assert x.min() == 0.0 and x.max() == 1.0
     assert x[0, 29] == pytest.approx(images[0, 1, 1] / 255)
     assert y.tolist() == [[0, 0, 0, 1, 0, 0, 0, 0, 0, 0], [1, 0, 0, 0, 0, 0, 0, 0, 0, 0]]
+
+
+@pytest.mark.parametrize(
+    ("failure", "expected"),
+    [
+        (Exception("URL fetch failure: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"), "TLS"),
+        (Exception("URL fetch failure: 407 Proxy Authentication Required"), "HTTPS_PROXY"),
+        (Exception("URL fetch failure: None -- [Errno -2] Name or service not known"), "offline"),
+        (ValueError("Incomplete or corrupted file detected."), "incomplete or altered"),
+    ],
+)
+def test_each_download_failure_says_what_to_do(isolated_cache, monkeypatch, failure, expected):
+    import keras
+
+    def failing_get_file(*args, **kwargs):
+        raise failure
+
+    monkeypatch.setattr(keras.utils, "get_file", failing_get_file)
+    with pytest.raises(MnistDataError, match=expected) as caught:
+        load_mnist()
+    assert ENV_VAR in str(caught.value) and "Nothing was left in the cache" in str(caught.value)
+    assert list(isolated_cache.iterdir()) == []
+
+
+def test_fetch_reports_a_failed_download(isolated_cache, monkeypatch, capsys):
+    from mnist_helpers.doctor import fetch
+
+    monkeypatch.setattr(data, "ORIGIN", "http://127.0.0.1:9/mnist.npz")
+    assert fetch() == 1
+    assert "ERROR: Could not download MNIST" in capsys.readouterr().out
