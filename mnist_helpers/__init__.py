@@ -29,7 +29,6 @@ from mnist_helpers.data import (  # noqa: E402
 )
 from mnist_helpers.params import (  # noqa: E402
     ParameterError,
-    check_choice,
     check_number,
     check_path,
 )
@@ -40,7 +39,6 @@ __all__ = [
     "ArtifactError",
     "MnistDataError",
     "ParameterError",
-    "check_choice",
     "check_number",
     "check_path",
     "fit_verbosity",
