@@ -11,16 +11,16 @@ import json
 import os
 import sys
 import tempfile
-from pathlib import Path
+
+from mnist_helpers.data import keras_home
 
 
 def _keras_backend():
     """The backend keras will pick: $KERAS_BACKEND, else keras.json, else tensorflow."""
     if "KERAS_BACKEND" in os.environ:
         return os.environ["KERAS_BACKEND"]
-    keras_home = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras"))
     try:
-        return json.loads((keras_home / "keras.json").read_text()).get("backend", "tensorflow")
+        return json.loads((keras_home() / "keras.json").read_text()).get("backend", "tensorflow")
     except (OSError, ValueError):
         return "tensorflow"
 

@@ -35,10 +35,14 @@ class MnistDataError(RuntimeError):
     """MNIST could not be found, downloaded or verified; the message says what to do."""
 
 
+def keras_home():
+    """Keras's own folder: $KERAS_HOME, else ~/.keras."""
+    return Path(os.environ.get("KERAS_HOME", Path.home() / ".keras"))
+
+
 def keras_cache_path():
     """Where `keras.datasets.mnist.load_data()` keeps its copy: $KERAS_HOME/datasets/mnist.npz."""
-    keras_home = os.environ.get("KERAS_HOME", os.path.join(os.path.expanduser("~"), ".keras"))
-    return Path(keras_home) / "datasets" / "mnist.npz"
+    return keras_home() / "datasets" / "mnist.npz"
 
 
 def find_mnist(path=None):

@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 from jupyter_client.manager import AsyncKernelManager
 
-from mnist_helpers.artifacts import read_json, write_json
+from mnist_helpers.artifacts import load_model, read_json, write_json
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 RUNS = Path("runs")
@@ -178,10 +178,7 @@ class IPCKernelManager(AsyncKernelManager):
 
 
 def execute_notebook(notebook, output, parameters):
-    """Run one notebook with papermill in this environment's kernel, from its own folder.
-
-    Also how notebook 05 makes the model of notebook 04 when its run folder has none.
-    """
+    """Run one notebook with papermill in this environment's kernel, from its own folder."""
     import papermill
 
     papermill.execute_notebook(
@@ -189,6 +186,21 @@ def execute_notebook(notebook, output, parameters):
         progress_bar=sys.stderr.isatty(), request_save_on_cell_execute=True,
         kernel_manager_class=IPCKernelManager,
     )
+
+
+def ensure_model(run_dir, **parameters):
+    """Load notebook 04's model from run_dir; if there is none, run 04 there first, and say so.
+
+    Used by notebook 05, so that it also works opened on its own; `parameters` go to 04.
+    """
+    run_dir = Path(run_dir)
+    model_path = run_dir / "model.keras"
+    if not model_path.is_file():
+        given = ", ".join(f"{name}={value!r}" for name, value in parameters.items())
+        print(f"No model in {run_dir}: running 04_training.ipynb there first ({given}); this takes a minute or two.")
+        execute_notebook(NOTEBOOKS / "04_training.ipynb", run_dir / "04_training.ipynb",
+                         {"RUN_DIR": str(run_dir.resolve()), **parameters})
+    return load_model(model_path)
 
 
 def _run(args):
