@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lab bench clean
+.PHONY: run test lab learner bench clean
 
 $(INSTALLED): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,9 +25,13 @@ test: $(INSTALLED)
 lab: $(INSTALLED)
 	$(BIN)/jupyter lab notebooks/
 
+## make learner: the notebooks without outputs and solutions, into learner/ (ARGS="--out FOLDER")
+learner: $(INSTALLED)
+	$(BIN)/python -m mnist_helpers learner $(ARGS)
+
 ## make bench: the accuracy and speed benchmark (about 10 minutes; writes docs/benchmarks.md)
 bench: $(INSTALLED)
 	$(BIN)/python -m benchmarks $(ARGS)
 
 clean:
-	rm -rf $(VENV) runs
+	rm -rf $(VENV) runs learner

@@ -2,7 +2,8 @@
 
 The lessons live in the notebooks; this package holds what they share and what a reader
 need not re-read each time: loading and verifying the data, drawing digit grids, metrics,
-saving models safely, and the headless series runner.
+the robustness probe, reading photos of digits, saving models safely, and the headless
+series runner.
 
 Import it *before* keras: it keeps TensorFlow's start-up log lines (oneDNN notices, CUDA
 probes) out of notebook outputs. Nothing is downloaded on import.
@@ -12,7 +13,7 @@ from mnist_helpers._quiet import quiet_tensorflow_startup
 
 quiet_tensorflow_startup()
 
-from mnist_helpers import metrics, plots, runner  # noqa: E402  (mh.plots.show_digits, ...)
+from mnist_helpers import handwriting, metrics, plots, robustness, runner  # noqa: E402  (mh.plots.show_digits, ...)
 from mnist_helpers.artifacts import (  # noqa: E402
     ArtifactError,
     load_model,
@@ -42,10 +43,12 @@ __all__ = [
     "check_number",
     "check_path",
     "fit_verbosity",
+    "handwriting",
     "load_mnist",
     "load_model",
     "metrics",
     "plots",
+    "robustness",
     "runner",
     "prepare_dense",
     "read_json",

@@ -1,9 +1,9 @@
-"""Command line: `python -m mnist_helpers {doctor,fetch,run}` (see --help)."""
+"""Command line: `python -m mnist_helpers {doctor,fetch,run,learner}` (see --help)."""
 
 import argparse
 import sys
 
-from mnist_helpers import doctor, runner
+from mnist_helpers import doctor, learner, runner
 from mnist_helpers.data import ENV_VAR
 
 
@@ -19,11 +19,16 @@ def main(argv=None):
     runner.add_arguments(
         commands.add_parser("run", help="execute the notebook series headlessly with papermill")
     )
+    learner.add_arguments(commands.add_parser(
+        "learner", help="write the learner edition: notebooks without outputs and solutions, for a workshop"
+    ))
     args = parser.parse_args(argv)
     if args.command == "doctor":
         return doctor.doctor()
     if args.command == "fetch":
         return doctor.fetch()
+    if args.command == "learner":
+        return learner.learner(args)
     return runner.run(args)
 
 

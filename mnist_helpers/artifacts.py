@@ -39,6 +39,7 @@ def _atomic_write(target, write):
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes the file private; an artefact is an ordinary, shareable file
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -188,18 +188,22 @@ def execute_notebook(notebook, output, parameters):
     )
 
 
-def ensure_model(run_dir, **parameters):
-    """Load notebook 04's model from run_dir; if there is none, run 04 there first, and say so.
+MODEL_MAKERS = {"model.keras": "04_training.ipynb", "cnn.keras": "06_convolutions.ipynb"}
 
-    Used by notebook 05, so that it also works opened on its own; `parameters` go to 04.
+
+def ensure_model(run_dir, filename="model.keras", **parameters):
+    """Load a model an earlier notebook saved in run_dir; if there is none, run that notebook there first.
+
+    model.keras is notebook 04's dense network, cnn.keras notebook 06's CNN. Used by notebooks
+    05, 06 and 07, so that each also works opened on its own; `parameters` go to the notebook run.
     """
     run_dir = Path(run_dir)
-    model_path = run_dir / "model.keras"
+    model_path = run_dir / filename
     if not model_path.is_file():
+        maker = MODEL_MAKERS[filename]
         given = ", ".join(f"{name}={value!r}" for name, value in parameters.items())
-        print(f"No model in {run_dir}: running 04_training.ipynb there first ({given}); this takes a minute or two.")
-        execute_notebook(NOTEBOOKS / "04_training.ipynb", run_dir / "04_training.ipynb",
-                         {"RUN_DIR": str(run_dir.resolve()), **parameters})
+        print(f"No {filename} in {run_dir}: running {maker} there first ({given}); this takes a few minutes.")
+        execute_notebook(NOTEBOOKS / maker, run_dir / maker, {"RUN_DIR": str(run_dir.resolve()), **parameters})
     return load_model(model_path)
 
 

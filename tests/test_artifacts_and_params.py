@@ -6,6 +6,7 @@ import keras
 import numpy as np
 import pytest
 
+import mnist_helpers as mh
 from mnist_helpers import ArtifactError, ParameterError, check_number, check_path
 from mnist_helpers.artifacts import load_model, read_json, run_folder, save_model, write_json
 
@@ -22,6 +23,7 @@ def test_model_round_trip(tmp_path):
     x = np.ones((2, 4), dtype="float32")
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
     assert [p.name for p in tmp_path.iterdir()] == ["model.keras"], "no temporary file left"
+    assert path.stat().st_mode & 0o777 == 0o644, "an ordinary file others may read, not mkstemp's private one"
 
 
 def test_failed_save_keeps_the_previous_artefact(tmp_path):
@@ -99,3 +101,20 @@ def test_check_path(tmp_path):
         check_path("DATA_PATH", "nope.npz")
     with pytest.raises(ParameterError, match="DATA_PATH must be a path in quotes, got 3"):
         check_path("DATA_PATH", 3)
+
+
+def test_ensure_model_runs_the_notebook_that_makes_a_missing_model(tmp_path, monkeypatch, capsys):
+    """Notebooks 05-07 opened alone: the missing model's notebook runs into the same folder, once."""
+    calls = []
+
+    def fake_execute(notebook, output, parameters):
+        calls.append((Path(notebook).name, Path(output), parameters))
+        mh.save_model(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]), tmp_path / "cnn.keras")
+
+    monkeypatch.setattr(mh.runner, "execute_notebook", fake_execute)
+    model = mh.runner.ensure_model(tmp_path, "cnn.keras", SEED=3)
+    assert calls == [("06_convolutions.ipynb", tmp_path / "06_convolutions.ipynb",
+                      {"RUN_DIR": str(tmp_path.resolve()), "SEED": 3})]
+    assert "No cnn.keras in" in capsys.readouterr().out and model.count_params() == 8
+    mh.runner.ensure_model(tmp_path, "cnn.keras", SEED=3)
+    assert len(calls) == 1, "a model that is there is loaded, not remade"

@@ -9,7 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from mnist_helpers.learner import write_learner_edition
+
 QUICK = ["-p", "TRAIN_SAMPLES", "3000", "-p", "EPOCHS", "2"]
+# the side experiments and probes of the later notebooks, shrunk alike
+QUICK_EXTRAS = ["-p", "PCA_SAMPLES", "500", "-p", "EXPERIMENT_SAMPLES", "1000", "-p", "EXPERIMENT_EPOCHS", "1",
+                "-p", "PROBE_SAMPLES", "200"]
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
@@ -72,7 +77,13 @@ def test_bad_parameters_file(tmp_path):
 
 @pytest.mark.slow
 def test_the_whole_series_runs_headlessly(tmp_path, mnist_path):
-    done = run_series(tmp_path, "--name", "series", *QUICK, "-p", "PCA_SAMPLES", "500")
+    """The learner edition, run headlessly: proves the runner and that the learner notebooks execute.
+
+    Its code cells are those of notebooks/ (test_learner.py), which nbval executes as committed.
+    """
+    learner = tmp_path / "learner"
+    write_learner_edition(learner)
+    done = run_series(tmp_path, "--name", "series", "--notebooks", str(learner), *QUICK, *QUICK_EXTRAS)
     assert done.returncode == 0, done.stderr[-3000:]
     folder = tmp_path / "series"
     result = summary(folder)
@@ -81,7 +92,8 @@ def test_the_whole_series_runs_headlessly(tmp_path, mnist_path):
     assert all(entry["status"] == "ok" for entry in result["notebooks"])
     for name in names:
         assert (folder / name).is_file() and (folder / name).with_suffix(".html").is_file()
-    assert result["parameters"] == {"TRAIN_SAMPLES": 3000, "EPOCHS": 2, "PCA_SAMPLES": 500}
+    assert result["parameters"] == {"TRAIN_SAMPLES": 3000, "EPOCHS": 2, "PCA_SAMPLES": 500, "EXPERIMENT_SAMPLES": 1000,
+                                    "EXPERIMENT_EPOCHS": 1, "PROBE_SAMPLES": 200}
     assert result["versions"]["keras"].startswith("3.") and result["machine"]["cpu_count"] >= 1
     training, analysis = (next(e for e in result["notebooks"] if e["notebook"].startswith(n)) for n in ("04", "05"))
     assert training["parameters"]["RUN_DIR"] == str(folder)
@@ -92,17 +104,24 @@ def test_the_whole_series_runs_headlessly(tmp_path, mnist_path):
     # 05 analysed the very model 04 trained in this run folder
     assert analysis["metrics"]["test_accuracy"] == pytest.approx(training["metrics"]["test_accuracy"], abs=1e-6)
     assert 0 <= analysis["metrics"]["expected_calibration_error"] <= 0.5
+    cnn, handwriting = (next(e for e in result["notebooks"] if e["notebook"].startswith(n)) for n in ("06", "07"))
+    assert cnn["parameters"]["EPOCHS"] == 2 and cnn["parameters"]["BATCH_SIZE"] == 128, "passed, and its own default"
+    assert 0.7 <= cnn["metrics"]["test_accuracy"] <= 1.0 and cnn["metrics"]["parameters"] == 225034
+    # 06 compared its CNN with the very MLP 04 trained in this run folder
+    assert cnn["metrics"]["mlp_test_errors"] == training["metrics"]["test_errors"]
+    assert handwriting["metrics"]["samples"] == 10
     assert "headline metrics" in done.stdout and "test_accuracy=" in done.stdout, "the summary table is printed"
 
 
 @pytest.mark.slow
-def test_error_analysis_alone_makes_its_model_and_says_so(tmp_path, mnist_path):
-    done = run_series(tmp_path, "--name", "alone", "--only", "05", *QUICK)
+def test_later_notebooks_alone_make_the_models_they_need(tmp_path, mnist_path):
+    """06 run alone trains 04's model first; 07 then finds both models in the same folder."""
+    done = run_series(tmp_path, "--name", "alone", "--only", "06", "07", *QUICK, *QUICK_EXTRAS[2:])
     assert done.returncode == 0, done.stderr[-3000:]
     folder = tmp_path / "alone"
     assert (folder / "model.keras").is_file() and (folder / "04_training.ipynb").is_file()
-    executed = (folder / "05_error_analysis.ipynb").read_text()
-    assert "No model in" in executed and "running 04_training.ipynb there first" in executed
+    assert "No model.keras in" in (folder / "06_convolutions.ipynb").read_text()
+    assert "there first" not in (folder / "07_your_handwriting.ipynb").read_text(), "07 used the models it found"
 
 
 @pytest.mark.slow

@@ -1,0 +1,57 @@
+"""The learner edition: `python -m mnist_helpers learner` (and `make learner`).
+
+A copy of the notebooks for a workshop's learners (the "clean" notebooks of fastbook):
+outputs cleared, so they run the cells themselves, and the exercise solutions (markdown
+cells tagged `solution`) removed; every code cell stays. nbconvert's own preprocessors do
+the work. The sample images notebook 07 reads are copied along.
+"""
+
+import shutil
+import sys
+from pathlib import Path
+
+from mnist_helpers.runner import NOTEBOOKS, RunError, select_notebooks
+
+LEARNER = Path("learner")
+SOLUTION_TAG = "solution"
+
+
+def add_arguments(parser):
+    parser.add_argument("--out", type=Path, default=LEARNER, help="folder to write (default: learner)")
+    parser.add_argument("--force", action="store_true", help="overwrite notebooks already in --out")
+
+
+def write_learner_edition(out, source=NOTEBOOKS, force=False):
+    """Write the learner notebooks into `out`; return their paths. Refuses to overwrite without `force`."""
+    import nbformat
+    from nbconvert.preprocessors import ClearOutputPreprocessor, TagRemovePreprocessor
+
+    notebooks = select_notebooks(Path(source), [])
+    out = Path(out)
+    taken = [nb.name for nb in notebooks if (out / nb.name).exists()]
+    if taken and not force:
+        raise RunError(f"{out} already holds {', '.join(taken)} (perhaps with a learner's work). "
+                       f"Choose another --out, or pass --force to overwrite.")
+    out.mkdir(parents=True, exist_ok=True)
+    remove_solutions = TagRemovePreprocessor(remove_cell_tags={SOLUTION_TAG}, enabled=True)
+    clear_outputs = ClearOutputPreprocessor(enabled=True)
+    written = []
+    for notebook in notebooks:
+        nb = nbformat.read(notebook, as_version=4)
+        nb, _ = remove_solutions.preprocess(nb, {})
+        nb, _ = clear_outputs.preprocess(nb, {})
+        nbformat.write(nb, out / notebook.name)
+        written.append(out / notebook.name)
+    if (Path(source) / "images").is_dir():
+        shutil.copytree(Path(source) / "images", out / "images", dirs_exist_ok=True)
+    return written
+
+
+def learner(args):
+    try:
+        written = write_learner_edition(args.out, force=args.force)
+    except RunError as error:
+        print(f"ERROR: {error}", file=sys.stderr)
+        return 2
+    print(f"Wrote {len(written)} learner notebooks (outputs cleared, solutions removed) to {args.out}/")
+    return 0

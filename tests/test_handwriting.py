@@ -1,0 +1,146 @@
+"""Photo-to-MNIST preprocessing (notebook 07): each MNIST convention, each kind of bad input."""
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from mnist_helpers import handwriting as hw
+from mnist_helpers.samples import SAMPLES, make_samples
+
+IMAGES = Path(__file__).resolve().parents[1] / "notebooks" / "images"
+
+
+def drawing(size=(300, 200), paper=255, ink=0, light_gradient=0.0):
+    """An asymmetric 'digit': a thick L in the upper-left area, ink mass far from the image centre."""
+    image = Image.new("L", size, paper)
+    draw = ImageDraw.Draw(image)
+    draw.line([(40, 20), (40, 140), (110, 140)], fill=ink, width=14)
+    array = np.asarray(image, dtype="float32")
+    if light_gradient:  # darker towards the right, as with a lamp on the left
+        array = array * (1 - light_gradient * np.linspace(0, 1, size[0])[None, :])
+    return array.astype("uint8")
+
+
+def png(array):
+    buffer = io.BytesIO()
+    Image.fromarray(array).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def ink_box(image):
+    rows, cols = np.flatnonzero(image.any(axis=1)), np.flatnonzero(image.any(axis=0))
+    return rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1
+
+
+def test_result_is_an_mnist_style_image_centred_by_centre_of_mass(tmp_path):
+    path = tmp_path / "digit.png"
+    Image.fromarray(drawing()).save(path)
+    digit = hw.to_mnist(path)
+    assert digit.shape == (28, 28) and digit.dtype == np.float32
+    assert digit.min() == 0 and digit.max() == pytest.approx(1, abs=0.05)
+    row, col = hw.centre_of_mass(digit)
+    assert abs(row - 14) <= 0.5 and abs(col - 14) <= 0.5, "whole-pixel placement: within half a pixel"
+    assert max(ink_box(digit > 0.05)) <= 21, "fits the 20x20 box (anti-aliasing may add a faint pixel)"
+
+
+def test_aspect_ratio_is_kept():
+    image = np.full((300, 300), 255, "uint8")
+    image[60:240, 130:190] = 0  # 180 tall, 60 wide: 3 to 1
+    steps = hw.preprocess_steps(png(image))
+    assert steps["boxed"].shape == (20, 7), "longer side 20, the other scaled alike (20 / 3 rounds to 7)"
+    height, width = ink_box(steps["mnist"] > 0.5)
+    assert height == 20 and 6 <= width <= 8
+
+
+@pytest.mark.parametrize("paper, ink", [(255, 0), (30, 220)])
+def test_polarity_is_detected_and_both_give_the_same_digit(paper, ink):
+    steps = hw.preprocess_steps(png(drawing(paper=paper, ink=ink)))
+    assert steps["polarity"] == ("dark on light" if paper > ink else "light on dark")
+    reference = hw.to_mnist(png(drawing()))
+    assert np.abs(steps["mnist"] - reference).max() < 0.05
+
+
+def test_uneven_light_is_not_taken_for_ink():
+    lit = hw.to_mnist(png(drawing(light_gradient=0.6)))  # the right edge gets 40 % of the light
+    assert np.abs(lit - hw.to_mnist(png(drawing()))).mean() < 0.02
+
+
+def test_a_stray_speck_does_not_move_the_digit():
+    image = drawing()
+    image[190:192, 290:292] = 0  # a 2x2 speck in the far corner
+    assert np.abs(hw.to_mnist(png(image)) - hw.to_mnist(png(drawing()))).max() < 0.05
+
+
+@pytest.mark.parametrize("gray", [0, 128, 255])
+def test_a_blank_image_is_rejected(gray):
+    with pytest.raises(hw.DigitImageError, match="No ink found"):
+        hw.to_mnist(png(np.full((100, 100), gray, "uint8")))
+
+
+def test_a_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(hw.DigitImageError, match="No image file at .*missing.png"):
+        hw.to_mnist(tmp_path / "missing.png")
+
+
+def test_a_file_that_is_not_an_image_is_a_clear_error(tmp_path):
+    path = tmp_path / "notes.png"
+    path.write_text("not a picture")
+    with pytest.raises(hw.DigitImageError, match="not an image file Pillow can read"):
+        hw.to_mnist(path)
+
+
+def test_a_truncated_image_is_a_clear_error():
+    with pytest.raises(hw.DigitImageError, match="Cannot read the uploaded image"):
+        hw.to_mnist(png(drawing())[:200])
+
+
+def test_an_enormous_image_is_refused_not_decoded(monkeypatch):
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 10_000)  # the same check Pillow makes at ~89 million pixels
+    with pytest.raises(hw.DigitImageError, match="too large to read safely"):
+        hw.to_mnist(png(drawing()))
+
+
+def test_large_images_are_shrunk_before_the_analysis():
+    big = np.asarray(Image.fromarray(drawing()).resize((3000, 2000)))
+    assert hw.read_grayscale(png(big)).shape == (hw.WORKING_SIDE * 2 // 3, hw.WORKING_SIDE)
+    assert np.abs(hw.to_mnist(png(big)) - hw.to_mnist(png(drawing()))).mean() < 0.02
+
+
+def test_transparent_background_counts_as_paper():
+    rgba = np.zeros((200, 300, 4), "uint8")  # fully transparent ...
+    rgba[..., 3] = 255 - drawing()  # ... except black ink where the drawing has it
+    buffer = io.BytesIO()
+    Image.fromarray(rgba, "RGBA").save(buffer, format="PNG")
+    assert np.abs(hw.to_mnist(buffer.getvalue()) - hw.to_mnist(png(drawing()))).max() < 0.05
+
+
+def test_naive_resize_keeps_the_paper_white():
+    naive = hw.naive_resize(png(drawing()))
+    assert naive.shape == (28, 28) and np.median(naive) == pytest.approx(1.0)
+
+
+def test_labelled_images(tmp_path):
+    for name in ("3-mine.png", "7-chalk.jpg", "readme.txt", "x-no-digit.png"):
+        (tmp_path / name).write_bytes(b"")
+    assert [(p.name, d) for p, d in hw.labelled_images(tmp_path)] == [("3-mine.png", 3), ("7-chalk.jpg", 7)]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(hw.DigitImageError, match="No images named"):
+        hw.labelled_images(empty)
+    with pytest.raises(hw.DigitImageError, match="No folder"):
+        hw.labelled_images(tmp_path / "nowhere")
+
+
+def test_shipped_samples_are_what_the_script_makes_and_all_preprocess(tmp_path):
+    make_samples(tmp_path)
+    assert sorted(p.name for p in IMAGES.iterdir()) == sorted(name for name, _, _ in SAMPLES)
+    for name, digit, _ in SAMPLES:
+        shipped = np.asarray(Image.open(IMAGES / name), dtype=int)
+        remade = np.asarray(Image.open(tmp_path / name), dtype=int)
+        assert np.abs(shipped - remade).max() <= 1, f"{name}: run python -m mnist_helpers.samples notebooks/images"
+        row, col = hw.centre_of_mass(hw.to_mnist(IMAGES / name))
+        assert abs(row - 14) <= 0.5 and abs(col - 14) <= 0.5, name
+        assert name.startswith(str(digit))

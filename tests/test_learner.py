@@ -1,0 +1,55 @@
+"""The learner edition (`python -m mnist_helpers learner`): what it removes and what it keeps.
+
+That the learner notebooks still execute is shown by test_runner.py, whose headless run of
+the whole series runs the learner edition.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from mnist_helpers.learner import write_learner_edition
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def cells(path, kind):
+    return [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == kind]
+
+
+def text(cell):
+    return "".join(cell["source"])
+
+
+def test_solutions_and_outputs_go_every_code_cell_stays(tmp_path):
+    written = write_learner_edition(tmp_path / "learner")
+    originals = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    assert [p.name for p in written] == [p.name for p in originals]
+    for original, learner in zip(originals, written):
+        assert [text(c) for c in cells(learner, "code")] == [text(c) for c in cells(original, "code")]
+        for cell in cells(learner, "code"):
+            assert cell["outputs"] == [] and cell["execution_count"] is None, learner.name
+        markdown = "\n".join(text(c) for c in cells(learner, "markdown"))
+        assert "<details>" not in markdown and "Solution" not in markdown, learner.name
+        assert "## Exercises" in markdown, "the exercises themselves stay"
+        solutions = [c for c in cells(original, "markdown") if "solution" in c["metadata"].get("tags", [])]
+        assert len(solutions) >= 2 and all(text(c).startswith("<details>") for c in solutions), original.name
+        kept = [c for c in cells(original, "markdown") if c not in solutions]
+        assert "<details>" not in "\n".join(text(c) for c in kept), f"{original.name}: untagged solution"
+    assert sorted(p.name for p in (tmp_path / "learner" / "images").iterdir()) == sorted(
+        p.name for p in (NOTEBOOKS / "images").iterdir()
+    ), "notebook 07's sample images come along"
+
+
+def test_a_learner_folder_in_use_is_not_overwritten(tmp_path):
+    out = tmp_path / "learner"
+    out.mkdir()
+    (out / "01_looking_at_the_data.ipynb").write_text("a learner's work")
+    done = subprocess.run([sys.executable, "-m", "mnist_helpers", "learner", "--out", str(out)],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and "already holds 01_looking_at_the_data.ipynb" in done.stderr
+    assert (out / "01_looking_at_the_data.ipynb").read_text() == "a learner's work"
+    forced = subprocess.run([sys.executable, "-m", "mnist_helpers", "learner", "--out", str(out), "--force"],
+                            capture_output=True, text=True)
+    assert forced.returncode == 0 and "Wrote 7 learner notebooks" in forced.stdout
