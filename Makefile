@@ -29,9 +29,9 @@ lab: $(INSTALLED)
 learner: $(INSTALLED)
 	$(BIN)/python -m mnist_helpers learner $(ARGS)
 
-## make bench: the accuracy and speed benchmark (about 10 minutes; writes docs/benchmarks.md)
+## make bench: the accuracy and speed benchmark (about 27 minutes; writes docs/benchmarks.md)
 bench: $(INSTALLED)
 	$(BIN)/python -m benchmarks $(ARGS)
 
 clean:
-	rm -rf $(VENV) runs learner
+	rm -rf $(VENV) runs  # not learner/: it may hold a learner's work

@@ -9,8 +9,10 @@ Trains, alternating seed by seed so that machine noise hits every recipe alike:
     Conv2D+MaxPool blocks, dropout 0.5, Adam, 15 epochs, batch 128, validation_split=0.1);
   - "series CNN": notebook 06 with its default parameters, in the run folder of the same
     seed's notebook 04 (06 compares itself with 04's model).
-Also times loading and verifying MNIST. Prints a table and writes docs/benchmarks.md and
-docs/benchmarks.json. Figures come from this run, never typed in.
+Also measures the machine's float32 matrix-multiply throughput (NumPy, the compute ceiling)
+and each recipe's effective training FLOP/s as a share of it, and times loading and verifying
+MNIST. Prints a table and writes docs/benchmarks.md and docs/benchmarks.json. Figures come
+from this run, never typed in.
 """
 
 import mnist_helpers as mh  # first: keeps TensorFlow's start-up log quiet
@@ -24,11 +26,53 @@ import time
 from pathlib import Path
 
 import keras
+import numpy as np
 from keras import layers
 
 from mnist_helpers.doctor import machine, versions
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+TRAIN, VALID = 54000, 6000  # every recipe: 60,000 training digits, validation_split=0.1
+
+
+def layer_flops(model):
+    """FLOPs of one digit's forward pass through each Dense and Conv2D layer: 2 per multiply-add.
+
+    The other layers (pooling, dropout, augmentation, activations) cost a few percent and are
+    left out, so the effective FLOP/s below are slight underestimates.
+    """
+    flops = []
+    for layer in model.layers:
+        if isinstance(layer, layers.Dense):
+            flops.append(2 * layer.kernel.shape[0] * layer.kernel.shape[1])
+        elif isinstance(layer, layers.Conv2D):
+            height, width, channels_out = layer.output.shape[1:]
+            kernel_h, kernel_w, channels_in, _ = layer.kernel.shape
+            flops.append(2 * height * width * kernel_h * kernel_w * channels_in * channels_out)
+    return flops
+
+
+def training_flops(model, epochs):
+    """Training digits: forward, then backward (weight gradients, and input gradients except for
+    the first layer: nothing needs the gradient of the pixels), each as costly as the forward
+    pass; validation digits: forward only."""
+    flops = layer_flops(model)
+    per_training_digit = 3 * sum(flops) - flops[0]
+    return epochs * (per_training_digit * TRAIN + sum(flops) * VALID)
+
+
+def matmul_gflops(n=2048, repeats=5):
+    """The compute ceiling: NumPy float32 matrix multiply on large matrices, best of `repeats`, GFLOP/s."""
+    rng = np.random.default_rng(0)
+    a, b = rng.random((n, n), dtype=np.float32), rng.random((n, n), dtype=np.float32)
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        a @ b
+        best = min(best, time.perf_counter() - start)
+    return 2 * n**3 / best / 1e9
 
 
 def timed_fit(model, data, epochs, **compile_args):
@@ -38,7 +82,8 @@ def timed_fit(model, data, epochs, **compile_args):
     start = time.perf_counter()
     model.fit(x_train, y_train, batch_size=128, epochs=epochs, validation_split=0.1, verbose=0)
     seconds = time.perf_counter() - start
-    return {"test_accuracy": float(model.evaluate(x_test, y_test, verbose=0)[1]), "fit_seconds": seconds}
+    return {"test_accuracy": float(model.evaluate(x_test, y_test, verbose=0)[1]), "fit_seconds": seconds,
+            "train_flops": training_flops(model, epochs)}
 
 
 def plain_mlp(seed, data, run_dir):
@@ -71,22 +116,26 @@ def keras_io_convnet(seed, data, run_dir):
     return timed_fit(model, images, epochs=15, optimizer="adam")
 
 
-def series_notebook(notebook, metrics_name):
+def series_notebook(notebook, model_file):
     """A series notebook with its defaults, run headlessly; its own metrics JSON holds the figures."""
     def recipe(seed, data, run_dir):
-        mh.runner.execute_notebook(ROOT / "notebooks" / notebook, Path(run_dir) / notebook,
-                                   {"SEED": seed, "RUN_DIR": str(run_dir)})
-        metrics = mh.read_json(Path(run_dir) / metrics_name)
-        return {"test_accuracy": metrics["test_accuracy"], "fit_seconds": metrics["fit_seconds"]}
+        path = ROOT / "notebooks" / notebook
+        mh.runner.execute_notebook(path, Path(run_dir) / notebook, {"SEED": seed, "RUN_DIR": str(run_dir)})
+        metrics = mh.read_json(Path(run_dir) / f"{path.stem}.metrics.json")
+        # 04 may stop early and says how many epochs it ran; 06 always runs its EPOCHS
+        epochs = metrics.get("epochs_run") or mh.runner.declared_parameters(path)["EPOCHS"]
+        model = mh.load_model(Path(run_dir) / model_file, made_by=notebook)
+        return {"test_accuracy": metrics["test_accuracy"], "fit_seconds": metrics["fit_seconds"],
+                "train_flops": training_flops(model, epochs)}
     return recipe
 
 
 # In this order for each seed: 06 finds the model 04 saved in the seed's run folder.
 RECIPES = {
     "plain MLP": plain_mlp,
-    "series MLP": series_notebook("04_training.ipynb", "04_training.metrics.json"),
+    "series MLP": series_notebook("04_training.ipynb", "model.keras"),
     "keras-io convnet": keras_io_convnet,
-    "series CNN": series_notebook("06_convolutions.ipynb", "06_convolutions.metrics.json"),
+    "series CNN": series_notebook("06_convolutions.ipynb", "cnn.keras"),
 }
 PEERS = {"series MLP": "plain MLP", "series CNN": "keras-io convnet"}  # whose fit time each is compared with
 TARGETS = {
@@ -104,22 +153,28 @@ def load_seconds(repeats=5):
     return min(times)
 
 
-def summarise(runs):
+def summarise(runs, ceiling_gflops):
     rows = {}
     for name, results in runs.items():
         accuracy = [r["test_accuracy"] for r in results]
         seconds = [r["fit_seconds"] for r in results]
+        gflops = statistics.mean(r["train_flops"] / r["fit_seconds"] / 1e9 for r in results)
         rows[name] = {
             "test_accuracy_mean": statistics.mean(accuracy),
             "test_accuracy_min": min(accuracy),
             "test_accuracy_max": max(accuracy),
             "fit_seconds_mean": statistics.mean(seconds),
+            "fit_seconds_min": min(seconds),
+            "fit_seconds_max": max(seconds),
+            "train_gflops_per_second": gflops,
+            "share_of_ceiling": gflops / ceiling_gflops,
             "runs": results,
         }
     for name, peer in PEERS.items():
         if name in rows and peer in rows:
             ratios = [a["fit_seconds"] / b["fit_seconds"] for a, b in zip(runs[name], runs[peer])]
             rows[name]["fit_time_vs_peer"] = statistics.mean(ratios)
+            rows[name]["fit_time_vs_peer_each_seed"] = ratios
             rows[name]["peer"] = peer
     return rows
 
@@ -131,16 +186,27 @@ def markdown(report):
         f"Measured {report['date']} with `{report['command']}` "
         f"({report['seeds']} seeds per recipe, alternating).",
         "",
-        "| recipe | test accuracy, mean (min–max) | fit seconds, mean | fit time vs peer | target |",
-        "| --- | --- | --- | --- | --- |",
+        "| recipe | test accuracy, mean (min–max) | fit seconds, mean (min–max) | fit time vs peer "
+        "| training GFLOP/s (share of ceiling) | target |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for name, row in report["recipes"].items():
-        ratio = f"{row['fit_time_vs_peer']:.2f}x {row['peer']}" if "peer" in row else "—"
+        ratio = "—"
+        if "peer" in row:
+            each = ", ".join(f"{r:.2f}" for r in row["fit_time_vs_peer_each_seed"])
+            ratio = f"{row['fit_time_vs_peer']:.2f}x {row['peer']} (seeds: {each})"
         lines.append(
             f"| {name} | {row['test_accuracy_mean']:.2%} ({row['test_accuracy_min']:.2%}–"
-            f"{row['test_accuracy_max']:.2%}) | {row['fit_seconds_mean']:.1f} | {ratio} | {TARGETS.get(name, '—')} |"
+            f"{row['test_accuracy_max']:.2%}) | {row['fit_seconds_mean']:.1f} ({row['fit_seconds_min']:.1f}–"
+            f"{row['fit_seconds_max']:.1f}) | {ratio} | "
+            f"{row['train_gflops_per_second']:.1f} ({row['share_of_ceiling']:.0%}) | {TARGETS.get(name, '—')} |"
         )
     lines += [
+        "",
+        f"Compute ceiling: NumPy float32 matrix multiply (2048 x 2048, best of 5): "
+        f"{report['matmul_gflops']:.1f} GFLOP/s. Training FLOPs: 2 per multiply-add of the Dense and Conv2D "
+        f"layers; per training digit the forward pass, the weight gradients and the input gradients (all but "
+        f"the first layer's), each as costly as the forward pass; per validation digit the forward pass.",
         "",
         f"Loading and verifying MNIST (`mh.load_mnist()`, best of 5): {report['load_seconds']:.3f} s.",
         "",
@@ -163,6 +229,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.seeds < 1:
         parser.error(f"--seeds must be at least 1, got {args.seeds}")
+    ceiling = matmul_gflops()
+    print(f"compute ceiling: NumPy float32 matmul {ceiling:.1f} GFLOP/s", flush=True)
     (x_train, y_train), (x_test, y_test) = mh.load_mnist()
     data = (mh.prepare_dense(x_train, y_train), mh.prepare_dense(x_test, y_test))
     runs = {name: [] for name in RECIPES}
@@ -175,9 +243,10 @@ def main(argv=None):
                       f"fit {result['fit_seconds']:.1f} s", flush=True)
     report = {
         "date": datetime.datetime.now().isoformat(timespec="minutes"),
-        "command": " ".join(["python -m benchmarks", *(argv if argv is not None else sys.argv[1:])]),
+        "command": " ".join(["python -m benchmarks", *(sys.argv[1:] if argv is None else argv)]),
         "seeds": args.seeds,
-        "recipes": summarise(runs),
+        "matmul_gflops": ceiling,
+        "recipes": summarise(runs, ceiling),
         "load_seconds": load_seconds(),
         "machine": machine(),
         "versions": versions(),

@@ -31,6 +31,12 @@ def run_folder(path):
     return folder
 
 
+def _umask():
+    umask = os.umask(0)  # the only way to read it is to set it
+    os.umask(umask)
+    return umask
+
+
 def _atomic_write(target, write):
     """Call write(tmp_path) on a temporary file beside `target`, then rename it over `target`."""
     target = Path(target)
@@ -39,7 +45,7 @@ def _atomic_write(target, write):
     os.close(fd)
     try:
         write(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes the file private; an artefact is an ordinary, shareable file
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file private; give it an ordinary file's mode
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

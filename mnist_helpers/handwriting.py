@@ -8,6 +8,7 @@ image and keeps every stage, so the notebook can show them; `to_mnist` returns t
 """
 
 import io
+import re
 import warnings
 from pathlib import Path
 
@@ -20,6 +21,7 @@ CENTRE = 14.0  # where MNIST's centres of mass lie, in pixel indices (row, colum
 WORKING_SIDE = 512  # larger images are shrunk to this before the analysis: plenty for a 20x20 result
 MIN_CONTRAST = 0.08  # ink must differ from the paper around it by 8 %, or the image counts as blank
 INK_FLOOR = 0.3  # after scaling ink to [0, 1], weaker values are paper texture, noise or shadow
+CROP_TRIM = 0.002  # share of the ink left outside the crop on each side: a stray speck must not stretch it
 
 
 class DigitImageError(ValueError):
@@ -29,8 +31,9 @@ class DigitImageError(ValueError):
 def read_grayscale(source):
     """Read a PNG/JPEG (path or bytes) as grey levels in [0, 1] (0 black, 1 white).
 
-    Transparent pixels count as white paper; phone photos are turned upright (EXIF); images
-    larger than WORKING_SIDE are shrunk, anti-aliased, to WORKING_SIDE on their longer side.
+    Transparent pixels count as white paper; phone photos are turned upright (EXIF); 16-bit
+    and floating-point images are scaled by their own range; images larger than WORKING_SIDE
+    are shrunk, anti-aliased, to WORKING_SIDE on their longer side.
     """
     name = "the uploaded image" if isinstance(source, bytes) else str(source)
     if not isinstance(source, bytes) and not Path(source).is_file():
@@ -40,12 +43,13 @@ def read_grayscale(source):
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(source) if isinstance(source, bytes) else source) as image:
                 image = ImageOps.exif_transpose(image)
-                image.thumbnail((WORKING_SIDE, WORKING_SIDE), Image.Resampling.LANCZOS)
-                if image.mode in ("RGBA", "LA", "P"):
-                    image = image.convert("RGBA")
-                    paper = Image.new("RGBA", image.size, "white")
-                    image = Image.alpha_composite(paper, image)
-                gray = np.asarray(image.convert("L"), dtype="float32") / 255
+                if image.mode in ("RGBA", "LA", "P", "PA"):
+                    image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image.convert("RGBA"))
+                if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):  # convert("L") would clip these
+                    gray = np.asarray(image, dtype="float32")
+                    gray = gray / max(float(gray.max()), 1.0)
+                else:
+                    gray = np.asarray(image.convert("L"), dtype="float32") / 255
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         raise DigitImageError(
             f"{name} is too large to read safely (over {Image.MAX_IMAGE_PIXELS:,} pixels). "
@@ -55,7 +59,11 @@ def read_grayscale(source):
         raise DigitImageError(f"{name} is not an image file Pillow can read. Use a PNG or JPEG file.") from None
     except (OSError, SyntaxError, ValueError) as error:  # a truncated or damaged file
         raise DigitImageError(f"Cannot read {name} as an image ({error}). Use a PNG or JPEG file.") from None
-    return gray
+    scale = WORKING_SIDE / max(gray.shape)
+    if scale < 1:  # shrink after the conversion, so every kind of image is anti-aliased alike
+        size = (max(1, round(gray.shape[1] * scale)), max(1, round(gray.shape[0] * scale)))
+        gray = np.asarray(Image.fromarray(gray).resize(size, Image.Resampling.LANCZOS))
+    return np.clip(gray, 0, 1)  # Lanczos overshoots a little at sharp edges
 
 
 def _background(gray, ink_pixels=None):
@@ -92,20 +100,20 @@ def find_ink(gray):
     contrast = float(_mean3x3(ink).max())  # strongest ink, averaged over 3x3 so one noisy pixel cannot set it
     if contrast < MIN_CONTRAST:
         raise DigitImageError(
-            f"No ink found: nothing in the image differs from the paper around it by more than {contrast:.0%}. "
-            f"Is the image blank? Photograph the digit in good light, in dark ink on plain paper."
+            f"No ink found: the strongest contrast with the paper is {contrast:.0%}, under the {MIN_CONTRAST:.0%} "
+            f"a digit needs. Is the image blank? Photograph the digit in good light, in dark ink on plain paper."
         )
     ink = np.clip((ink / contrast - INK_FLOOR) / (1 - INK_FLOOR), 0, 1)
     return ink.astype("float32"), ("dark on light" if sign < 0 else "light on dark")
 
 
-def crop_to_ink(ink, trim=0.002):
-    """The smallest rectangle holding all but `trim` of the ink on each side (drops stray specks)."""
+def crop_to_ink(ink):
+    """The smallest rectangle holding all but CROP_TRIM of the ink on each side (drops stray specks)."""
     bounds = []
     for axis in (1, 0):
         cumulative = np.cumsum(ink.sum(axis=axis)) / ink.sum()
-        first = int(np.searchsorted(cumulative, trim))
-        last = int(np.searchsorted(cumulative, 1 - trim))
+        first = int(np.searchsorted(cumulative, CROP_TRIM, side="right"))
+        last = int(np.searchsorted(cumulative, 1 - CROP_TRIM))
         bounds.append((first, min(last + 1, len(cumulative))))
     (top, bottom), (left, right) = bounds
     return ink[top:bottom, left:right]
@@ -166,12 +174,15 @@ def naive_resize(source):
 
 
 def labelled_images(folder):
-    """(path, digit) for every PNG/JPEG in `folder` whose name starts with its digit, e.g. 7-chalk.png."""
+    """(path, digit) for every PNG/JPEG in `folder` named <digit>-<anything>, e.g. 7-chalk.png.
+
+    The digit must stand alone (7-, 7_, 7. or "7 "), so a camera's 20240115_1234.jpg is not a 2.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise DigitImageError(f"No folder {folder} (relative paths start in notebooks/).")
     found = [(path, int(path.name[0])) for path in sorted(folder.iterdir())
-             if path.suffix.lower() in (".png", ".jpg", ".jpeg") and path.name[0].isdigit()]
+             if path.suffix.lower() in (".png", ".jpg", ".jpeg") and re.match(r"\d[-_. ]", path.name)]
     if not found:
         raise DigitImageError(f"No images named <digit>-<anything>.png or .jpg in {folder}, e.g. 7-mine.jpg.")
     return found

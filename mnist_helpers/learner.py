@@ -21,18 +21,21 @@ def add_arguments(parser):
     parser.add_argument("--force", action="store_true", help="overwrite notebooks already in --out")
 
 
-def write_learner_edition(out, source=NOTEBOOKS, force=False):
+def write_learner_edition(out, force=False):
     """Write the learner notebooks into `out`; return their paths. Refuses to overwrite without `force`."""
     import nbformat
     from nbconvert.preprocessors import ClearOutputPreprocessor, TagRemovePreprocessor
 
-    notebooks = select_notebooks(Path(source), [])
+    notebooks = select_notebooks(NOTEBOOKS, [])
     out = Path(out)
     taken = [nb.name for nb in notebooks if (out / nb.name).exists()]
     if taken and not force:
         raise RunError(f"{out} already holds {', '.join(taken)} (perhaps with a learner's work). "
                        f"Choose another --out, or pass --force to overwrite.")
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise RunError(f"Cannot create {out} ({error.strerror or error}). Choose another --out.") from None
     remove_solutions = TagRemovePreprocessor(remove_cell_tags={SOLUTION_TAG}, enabled=True)
     clear_outputs = ClearOutputPreprocessor(enabled=True)
     written = []
@@ -42,8 +45,7 @@ def write_learner_edition(out, source=NOTEBOOKS, force=False):
         nb, _ = clear_outputs.preprocess(nb, {})
         nbformat.write(nb, out / notebook.name)
         written.append(out / notebook.name)
-    if (Path(source) / "images").is_dir():
-        shutil.copytree(Path(source) / "images", out / "images", dirs_exist_ok=True)
+    shutil.copytree(NOTEBOOKS / "images", out / "images", dirs_exist_ok=True)
     return written
 
 

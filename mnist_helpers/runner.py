@@ -204,7 +204,7 @@ def ensure_model(run_dir, filename="model.keras", **parameters):
         given = ", ".join(f"{name}={value!r}" for name, value in parameters.items())
         print(f"No {filename} in {run_dir}: running {maker} there first ({given}); this takes a few minutes.")
         execute_notebook(NOTEBOOKS / maker, run_dir / maker, {"RUN_DIR": str(run_dir.resolve()), **parameters})
-    return load_model(model_path)
+    return load_model(model_path, made_by=MODEL_MAKERS[filename])
 
 
 def _run(args):

@@ -6,7 +6,6 @@ import keras
 import numpy as np
 import pytest
 
-import mnist_helpers as mh
 from mnist_helpers import ArtifactError, ParameterError, check_number, check_path
 from mnist_helpers.artifacts import load_model, read_json, run_folder, save_model, write_json
 
@@ -102,19 +101,3 @@ def test_check_path(tmp_path):
     with pytest.raises(ParameterError, match="DATA_PATH must be a path in quotes, got 3"):
         check_path("DATA_PATH", 3)
 
-
-def test_ensure_model_runs_the_notebook_that_makes_a_missing_model(tmp_path, monkeypatch, capsys):
-    """Notebooks 05-07 opened alone: the missing model's notebook runs into the same folder, once."""
-    calls = []
-
-    def fake_execute(notebook, output, parameters):
-        calls.append((Path(notebook).name, Path(output), parameters))
-        mh.save_model(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]), tmp_path / "cnn.keras")
-
-    monkeypatch.setattr(mh.runner, "execute_notebook", fake_execute)
-    model = mh.runner.ensure_model(tmp_path, "cnn.keras", SEED=3)
-    assert calls == [("06_convolutions.ipynb", tmp_path / "06_convolutions.ipynb",
-                      {"RUN_DIR": str(tmp_path.resolve()), "SEED": 3})]
-    assert "No cnn.keras in" in capsys.readouterr().out and model.count_params() == 8
-    mh.runner.ensure_model(tmp_path, "cnn.keras", SEED=3)
-    assert len(calls) == 1, "a model that is there is loaded, not remade"

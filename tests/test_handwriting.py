@@ -97,8 +97,10 @@ def test_a_truncated_image_is_a_clear_error():
         hw.to_mnist(png(drawing())[:200])
 
 
-def test_an_enormous_image_is_refused_not_decoded(monkeypatch):
-    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 10_000)  # the same check Pillow makes at ~89 million pixels
+@pytest.mark.parametrize("limit", [40_000, 20_000], ids=["warning zone", "error zone"])
+def test_an_enormous_image_is_refused_not_decoded(monkeypatch, limit):
+    """Pillow warns above MAX_IMAGE_PIXELS (about 89 million) and refuses above twice that: both are refused."""
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", limit)  # the drawing has 60,000 pixels
     with pytest.raises(hw.DigitImageError, match="too large to read safely"):
         hw.to_mnist(png(drawing()))
 
@@ -107,6 +109,25 @@ def test_large_images_are_shrunk_before_the_analysis():
     big = np.asarray(Image.fromarray(drawing()).resize((3000, 2000)))
     assert hw.read_grayscale(png(big)).shape == (hw.WORKING_SIDE * 2 // 3, hw.WORKING_SIDE)
     assert np.abs(hw.to_mnist(png(big)) - hw.to_mnist(png(drawing()))).mean() < 0.02
+
+
+def encoded(image):
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_sixteen_bit_greys_are_scaled_not_clipped():
+    deep = (drawing().astype("uint16") * 200 + 8000).astype("uint16")  # paper 59,000, ink 8,000 of 65,535
+    digit = hw.to_mnist(encoded(Image.fromarray(deep)))  # Pillow reads this PNG in mode I;16
+    assert np.abs(digit - hw.to_mnist(png(drawing()))).max() < 0.05
+
+
+@pytest.mark.parametrize("mode", ["P", "1"])
+def test_palette_and_one_bit_scans_are_read_like_grey_ones(mode):
+    big = Image.fromarray(drawing()).resize((1500, 1000))  # larger than WORKING_SIDE: shrunk after conversion
+    digit = hw.to_mnist(encoded(big.convert(mode)))
+    assert np.abs(digit - hw.to_mnist(encoded(big))).mean() < 0.02
 
 
 def test_transparent_background_counts_as_paper():
@@ -123,7 +144,7 @@ def test_naive_resize_keeps_the_paper_white():
 
 
 def test_labelled_images(tmp_path):
-    for name in ("3-mine.png", "7-chalk.jpg", "readme.txt", "x-no-digit.png"):
+    for name in ("3-mine.png", "7-chalk.jpg", "readme.txt", "x-no-digit.png", "20240115_1234.jpg", "10-ten.png"):
         (tmp_path / name).write_bytes(b"")
     assert [(p.name, d) for p, d in hw.labelled_images(tmp_path)] == [("3-mine.png", 3), ("7-chalk.jpg", 7)]
     empty = tmp_path / "empty"

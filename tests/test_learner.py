@@ -24,6 +24,7 @@ def text(cell):
 
 def test_solutions_and_outputs_go_every_code_cell_stays(tmp_path):
     written = write_learner_edition(tmp_path / "learner")
+    assert len(written) == 7
     originals = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     assert [p.name for p in written] == [p.name for p in originals]
     for original, learner in zip(originals, written):
@@ -53,3 +54,4 @@ def test_a_learner_folder_in_use_is_not_overwritten(tmp_path):
     forced = subprocess.run([sys.executable, "-m", "mnist_helpers", "learner", "--out", str(out), "--force"],
                             capture_output=True, text=True)
     assert forced.returncode == 0 and "Wrote 7 learner notebooks" in forced.stdout
+    assert json.loads((out / "01_looking_at_the_data.ipynb").read_text())["cells"], "--force replaced it"

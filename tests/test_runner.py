@@ -7,8 +7,10 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import keras
 import pytest
 
+import mnist_helpers as mh
 from mnist_helpers.learner import write_learner_edition
 
 QUICK = ["-p", "TRAIN_SAMPLES", "3000", "-p", "EPOCHS", "2"]
@@ -114,17 +116,6 @@ def test_the_whole_series_runs_headlessly(tmp_path, mnist_path):
 
 
 @pytest.mark.slow
-def test_later_notebooks_alone_make_the_models_they_need(tmp_path, mnist_path):
-    """06 run alone trains 04's model first; 07 then finds both models in the same folder."""
-    done = run_series(tmp_path, "--name", "alone", "--only", "06", "07", *QUICK, *QUICK_EXTRAS[2:])
-    assert done.returncode == 0, done.stderr[-3000:]
-    folder = tmp_path / "alone"
-    assert (folder / "model.keras").is_file() and (folder / "04_training.ipynb").is_file()
-    assert "No model.keras in" in (folder / "06_convolutions.ipynb").read_text()
-    assert "there first" not in (folder / "07_your_handwriting.ipynb").read_text(), "07 used the models it found"
-
-
-@pytest.mark.slow
 def test_parallel_runs_do_not_interfere_and_a_seed_reproduces(tmp_path, mnist_path):
     """Two runs of 04 at once, same seed: both succeed, in their own folders, with the same accuracy.
 
@@ -142,3 +133,20 @@ def test_parallel_runs_do_not_interfere_and_a_seed_reproduces(tmp_path, mnist_pa
         assert (tmp_path / name / "model.keras").is_file()
         accuracies.append(entry["metrics"]["test_accuracy"])
     assert abs(accuracies[0] - accuracies[1]) <= 0.002
+
+
+def test_ensure_model_runs_the_notebook_that_makes_a_missing_model(tmp_path, monkeypatch, capsys):
+    """Notebooks 05-07 opened alone: the missing model's notebook runs into the same folder, once."""
+    calls = []
+
+    def fake_execute(notebook, output, parameters):
+        calls.append((Path(notebook).name, Path(output), parameters))
+        mh.save_model(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]), tmp_path / "cnn.keras")
+
+    monkeypatch.setattr(mh.runner, "execute_notebook", fake_execute)
+    model = mh.runner.ensure_model(tmp_path, "cnn.keras", SEED=3)
+    assert calls == [("06_convolutions.ipynb", tmp_path / "06_convolutions.ipynb",
+                      {"RUN_DIR": str(tmp_path.resolve()), "SEED": 3})]
+    assert "No cnn.keras in" in capsys.readouterr().out and model.count_params() == 8
+    mh.runner.ensure_model(tmp_path, "cnn.keras", SEED=3)
+    assert len(calls) == 1, "a model that is there is loaded, not remade"
