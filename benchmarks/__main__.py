@@ -124,7 +124,7 @@ def series_notebook(notebook, model_file):
         metrics = mh.read_json(Path(run_dir) / f"{path.stem}.metrics.json")
         # 04 may stop early and says how many epochs it ran; 06 always runs its EPOCHS
         epochs = metrics.get("epochs_run") or mh.runner.declared_parameters(path)["EPOCHS"]
-        model = mh.load_model(Path(run_dir) / model_file, made_by=notebook)
+        model = mh.load_model(Path(run_dir) / model_file)
         return {"test_accuracy": metrics["test_accuracy"], "fit_seconds": metrics["fit_seconds"],
                 "train_flops": training_flops(model, epochs)}
     return recipe

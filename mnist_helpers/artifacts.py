@@ -60,12 +60,17 @@ def save_model(model, path):
     return _atomic_write(path, model.save)
 
 
-def load_model(path, made_by="04_training.ipynb"):
+# Which notebook saves each model into a run folder (the runner and the error messages ask).
+MODEL_MAKERS = {"model.keras": "04_training.ipynb", "cnn.keras": "06_convolutions.ipynb"}
+
+
+def load_model(path):
     """Load a .keras model with safe_mode=True; a missing file says which notebook makes it."""
     __tracebackhide__ = True
     import keras
 
     path = Path(path)
+    made_by = MODEL_MAKERS.get(path.name, "the notebook that saves it")
     if not path.is_file():
         raise ArtifactError(
             f"No model at {path}. Run {made_by} with the same RUN_DIR first "

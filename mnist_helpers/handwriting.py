@@ -59,11 +59,17 @@ def read_grayscale(source):
         raise DigitImageError(f"{name} is not an image file Pillow can read. Use a PNG or JPEG file.") from None
     except (OSError, SyntaxError, ValueError) as error:  # a truncated or damaged file
         raise DigitImageError(f"Cannot read {name} as an image ({error}). Use a PNG or JPEG file.") from None
-    scale = WORKING_SIDE / max(gray.shape)
-    if scale < 1:  # shrink after the conversion, so every kind of image is anti-aliased alike
-        size = (max(1, round(gray.shape[1] * scale)), max(1, round(gray.shape[0] * scale)))
-        gray = np.asarray(Image.fromarray(gray).resize(size, Image.Resampling.LANCZOS))
-    return np.clip(gray, 0, 1)  # Lanczos overshoots a little at sharp edges
+    if max(gray.shape) > WORKING_SIDE:  # shrink after the conversion, so every kind of image is anti-aliased alike
+        gray = _fit_longer_side(gray, WORKING_SIDE)
+    return np.clip(gray, 0, 1)
+
+
+def _fit_longer_side(image, side):
+    """Resize a float image so its longer side is `side` pixels, aspect kept, anti-aliased (Lanczos)."""
+    scale = side / max(image.shape)
+    size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))  # PIL: (width, height)
+    resized = np.asarray(Image.fromarray(image.astype("float32")).resize(size, Image.Resampling.LANCZOS))
+    return np.clip(resized, 0, 1)  # Lanczos overshoots a little at sharp edges
 
 
 def _background(gray, ink_pixels=None):
@@ -121,11 +127,7 @@ def crop_to_ink(ink):
 
 def fit_box(ink, box=BOX):
     """Resize so that the longer side is `box` pixels, keeping the aspect ratio, anti-aliased."""
-    height, width = ink.shape
-    scale = box / max(height, width)
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))  # PIL wants (width, height)
-    resized = np.asarray(Image.fromarray(ink.astype("float32")).resize(size, Image.Resampling.LANCZOS))
-    return np.clip(resized, 0, 1)  # Lanczos overshoots a little at sharp edges
+    return _fit_longer_side(ink, box)
 
 
 def centre_of_mass(image):
@@ -169,8 +171,8 @@ def to_mnist(source):
 
 def naive_resize(source):
     """What a first attempt does: grey levels squashed to 28x28, nothing else (white paper stays 1)."""
-    gray = Image.fromarray((read_grayscale(source) * 255).astype("uint8"))
-    return np.asarray(gray.resize((SIZE, SIZE), Image.Resampling.LANCZOS), dtype="float32") / 255
+    squashed = Image.fromarray(read_grayscale(source)).resize((SIZE, SIZE), Image.Resampling.LANCZOS)
+    return np.clip(np.asarray(squashed), 0, 1)
 
 
 def labelled_images(folder):

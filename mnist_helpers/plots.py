@@ -75,3 +75,31 @@ def plot_matrix(matrix, title, value_format="d", ax=None, colorbar_label="count"
     ax.set_title(title)
     ax.figure.colorbar(image, ax=ax, label=colorbar_label, fraction=0.046)
     return ax
+
+
+def show_probabilities(images, probabilities, titles, title):
+    """Each 28x28 input above its predicted probabilities, one bar colour per model (notebook 07).
+
+    `probabilities` maps a model's name to its (n, 10) predictions for `images`.
+    """
+    n = len(images)
+    fig, axes = plt.subplots(2, n, figsize=(1.9 * n, 3.8), gridspec_kw={"height_ratios": [1, 1.1]}, squeeze=False)
+    width = 0.8 / len(probabilities)
+    for column in range(n):
+        axes[0, column].imshow(images[column], cmap=IMAGE_CMAP, vmin=0, vmax=1)
+        axes[0, column].set_title(titles[column], fontsize=8)
+        axes[0, column].axis("off")
+        ax = axes[1, column]
+        for k, ((name, probs), color) in enumerate(zip(probabilities.items(), (CLASS_COLORS[0], CLASS_COLORS[6]))):
+            ax.bar(np.arange(10) + (k - (len(probabilities) - 1) / 2) * width, probs[column], width=width,
+                   color=color, label=name)
+        ax.set_xticks(range(10))
+        ax.tick_params(labelsize=6)
+        ax.set_ylim(0, 1)
+        if column:
+            ax.set_yticklabels([])
+    axes[1, 0].set_ylabel("probability", fontsize=8)
+    axes[1, -1].legend(fontsize=7, loc="upper right")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig

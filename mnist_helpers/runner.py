@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 from jupyter_client.manager import AsyncKernelManager
 
-from mnist_helpers.artifacts import load_model, read_json, write_json
+from mnist_helpers.artifacts import MODEL_MAKERS, load_model, read_json, write_json
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 RUNS = Path("runs")
@@ -188,9 +188,6 @@ def execute_notebook(notebook, output, parameters):
     )
 
 
-MODEL_MAKERS = {"model.keras": "04_training.ipynb", "cnn.keras": "06_convolutions.ipynb"}
-
-
 def ensure_model(run_dir, filename="model.keras", **parameters):
     """Load a model an earlier notebook saved in run_dir; if there is none, run that notebook there first.
 
@@ -204,7 +201,7 @@ def ensure_model(run_dir, filename="model.keras", **parameters):
         given = ", ".join(f"{name}={value!r}" for name, value in parameters.items())
         print(f"No {filename} in {run_dir}: running {maker} there first ({given}); this takes a few minutes.")
         execute_notebook(NOTEBOOKS / maker, run_dir / maker, {"RUN_DIR": str(run_dir.resolve()), **parameters})
-    return load_model(model_path, made_by=MODEL_MAKERS[filename])
+    return load_model(model_path)
 
 
 def _run(args):
