@@ -9,6 +9,9 @@ Trains, alternating seed by seed so that machine noise hits every recipe alike:
     Conv2D+MaxPool blocks, dropout 0.5, Adam, 15 epochs, batch 128, validation_split=0.1);
   - "series CNN": notebook 06 with its default parameters, in the run folder of the same
     seed's notebook 04 (06 compares itself with 04's model).
+The notebooks' default seed comes first, and its two series figures come from the README's
+first command, `make run`: the whole series headlessly with its defaults, timed with its peak
+memory. Then the other seeds, then the README's second command, `make test`, timed.
 Also measures the machine's float32 matrix-multiply throughput (NumPy, the compute ceiling)
 and each recipe's effective training FLOP/s as a share of it, and times loading and verifying
 MNIST. Prints a table and writes docs/benchmarks.md and docs/benchmarks.json. Figures come
@@ -19,7 +22,10 @@ import mnist_helpers as mh  # first: keeps TensorFlow's start-up log quiet
 
 import argparse
 import datetime
+import itertools
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -116,11 +122,28 @@ def keras_io_convnet(seed, data, run_dir):
     return timed_fit(model, images, epochs=15, optimizer="adam")
 
 
+NOTEBOOKS = ROOT / "notebooks"
+DEFAULT_SEED = mh.runner.declared_parameters(NOTEBOOKS / "04_training.ipynb")["SEED"]
+# 06's side experiments (permutation, augmentation, robustness probe) at their smallest: the
+# benchmark wants its CNN, whose training does not depend on them (06 seeds it afresh).
+SIDE_EXPERIMENTS = {"06_convolutions.ipynb": {"EXPERIMENT_SAMPLES": 1000, "EXPERIMENT_EPOCHS": 1, "PROBE_SAMPLES": 100}}
+
+
+def seeds(count):
+    """The notebooks' default seed, then 0, 1, 2, ... (skipping it): `count` seeds in all."""
+    others = (seed for seed in itertools.count() if seed != DEFAULT_SEED)
+    return [DEFAULT_SEED, *itertools.islice(others, count - 1)]
+
+
 def series_notebook(notebook, model_file):
-    """A series notebook with its defaults, run headlessly; its own metrics JSON holds the figures."""
+    """A series notebook with its default recipe; its own metrics JSON holds the figures.
+
+    For the default seed, the whole-series run has already executed it in run_dir."""
     def recipe(seed, data, run_dir):
-        path = ROOT / "notebooks" / notebook
-        mh.runner.execute_notebook(path, Path(run_dir) / notebook, {"SEED": seed, "RUN_DIR": str(run_dir)})
+        path = NOTEBOOKS / notebook
+        if seed != DEFAULT_SEED:
+            parameters = {"SEED": seed, "RUN_DIR": str(run_dir), **SIDE_EXPERIMENTS.get(notebook, {})}
+            mh.runner.execute_notebook(path, Path(run_dir) / notebook, parameters)
         metrics = mh.read_json(Path(run_dir) / f"{path.stem}.metrics.json")
         # 04 may stop early and says how many epochs it ran; 06 always runs its EPOCHS
         epochs = metrics.get("epochs_run") or mh.runner.declared_parameters(path)["EPOCHS"]
@@ -142,6 +165,38 @@ TARGETS = {
     "series MLP": "test accuracy >= 99.0 % and fit time <= 3x the plain MLP's",
     "series CNN": "test accuracy >= 99.5 % and fit time <= the keras-io convnet's",
 }
+
+
+def readme_command(*command, log):
+    """Run one of the README's commands from the repository root, its output into `log`.
+
+    Returns wall-clock seconds, the exit status and the peak resident memory in MiB of the
+    largest process it started (os.wait4 reports the child and the descendants it waited for:
+    here a notebook's kernel)."""
+    # Without these, `make bench ARGS=...` would hand its ARGS to the inner make.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    start = time.perf_counter()
+    with open(log, "w") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        print(f"{' '.join(command)} failed (exit {process.returncode}); its last lines ({log}):")
+        print("".join(Path(log).read_text().splitlines(keepends=True)[-20:]), flush=True)
+    return {"command": " ".join(command), "seconds": seconds, "exit_status": process.returncode,
+            "peak_memory_mib": usage.ru_maxrss / 1024}  # ru_maxrss is in KiB on Linux
+
+
+def whole_series(runs_dir, log):
+    """`make run` with the defaults, into runs_dir/series; its figures and per-notebook seconds."""
+    result = readme_command("make", "run", f"ARGS=--runs-dir {runs_dir} --name series", log=log)
+    summary_file = Path(runs_dir) / "series" / "summary.json"
+    if summary_file.is_file():
+        result["notebooks"] = {e["notebook"]: e["seconds"] for e in mh.read_json(summary_file)["notebooks"]}
+    if result["exit_status"]:
+        raise SystemExit("The series failed, so its figures are missing: fix it (see above) and run again.")
+    return result
 
 
 def load_seconds(repeats=5):
@@ -180,11 +235,13 @@ def summarise(runs, ceiling_gflops):
 
 
 def markdown(report):
+    series, tests = report["series"], report["make_test"]
     lines = [
         "# Benchmarks",
         "",
         f"Measured {report['date']} with `{report['command']}` "
-        f"({report['seeds']} seeds per recipe, alternating).",
+        f"({report['seeds']} seeds per recipe: {', '.join(map(str, report['seed_list']))}; alternating) "
+        f"in {report['minutes']:.0f} minutes.",
         "",
         "| recipe | test accuracy, mean (min–max) | fit seconds, mean (min–max) | fit time vs peer "
         "| training GFLOP/s (share of ceiling) | target |",
@@ -210,6 +267,17 @@ def markdown(report):
         "",
         f"Loading and verifying MNIST (`mh.load_mnist()`, best of 5): {report['load_seconds']:.3f} s.",
         "",
+        f"The whole series headlessly with its defaults (`{series['command']}`, seed {report['seed_list'][0]}; "
+        f"its 04 and 06 are that seed's series MLP and CNN above): **{series['seconds'] / 60:.1f} min** "
+        f"(target: 8 min), peak memory {series['peak_memory_mib']:,.0f} MiB (the largest process, a notebook's "
+        f"kernel). Per notebook, in seconds: "
+        + ", ".join(f"{name[:2]} {seconds:.0f}" for name, seconds in series["notebooks"].items()) + ".",
+        "",
+        f"`{tests['command']}` (lint, unit tests, a small headless run of the learner edition, nbval over every "
+        f"notebook, the browser check): **{tests['seconds'] / 60:.1f} min**, "
+        + ("passed" if tests["exit_status"] == 0 else f"FAILED (exit status {tests['exit_status']})")
+        + f"; peak memory {tests['peak_memory_mib']:,.0f} MiB.",
+        "",
         "Machine: " + ", ".join(f"{k} {v}" for k, v in report["machine"].items()) + ".",
         "",
         "Versions: " + ", ".join(f"{k} {v}" for k, v in report["versions"].items()) + ".",
@@ -229,25 +297,41 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.seeds < 1:
         parser.error(f"--seeds must be at least 1, got {args.seeds}")
+    started = time.perf_counter()
     ceiling = matmul_gflops()
     print(f"compute ceiling: NumPy float32 matmul {ceiling:.1f} GFLOP/s", flush=True)
     (x_train, y_train), (x_test, y_test) = mh.load_mnist()
     data = (mh.prepare_dense(x_train, y_train), mh.prepare_dense(x_test, y_test))
     runs = {name: [] for name in RECIPES}
-    for seed in range(args.seeds):
-        with tempfile.TemporaryDirectory(prefix=f"bench-seed{seed}-") as run_dir:
+    logs = Path(tempfile.mkdtemp(prefix="bench-logs-"))
+    for seed in seeds(args.seeds):
+        with tempfile.TemporaryDirectory(prefix=f"bench-seed{seed}-") as tmp:
+            run_dir = Path(tmp)
+            if seed == DEFAULT_SEED:
+                print(f"seed {seed}  make run: the whole series with its defaults ...", flush=True)
+                series = whole_series(run_dir, logs / "make-run.log")
+                print(f"seed {seed}  make run took {series['seconds']:.0f} s, "
+                      f"peak memory {series['peak_memory_mib']:.0f} MiB", flush=True)
+                run_dir = run_dir / "series"
             for name, recipe in RECIPES.items():
                 result = recipe(seed, data, run_dir)
                 runs[name].append({"seed": seed, **result})
                 print(f"seed {seed}  {name:<16} test accuracy {result['test_accuracy']:.2%}  "
                       f"fit {result['fit_seconds']:.1f} s", flush=True)
+    print("make test ...", flush=True)
+    tests = readme_command("make", "test", log=logs / "make-test.log")
+    print(f"make test took {tests['seconds']:.0f} s, exit status {tests['exit_status']}", flush=True)
     report = {
         "date": datetime.datetime.now().isoformat(timespec="minutes"),
+        "minutes": (time.perf_counter() - started) / 60,  # the whole benchmark, this command
         "command": " ".join(["python -m benchmarks", *(sys.argv[1:] if argv is None else argv)]),
         "seeds": args.seeds,
+        "seed_list": seeds(args.seeds),
         "matmul_gflops": ceiling,
         "recipes": summarise(runs, ceiling),
         "load_seconds": load_seconds(),
+        "series": series,
+        "make_test": tests,
         "machine": machine(),
         "versions": versions(),
     }
