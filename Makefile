@@ -29,7 +29,7 @@ lab: $(INSTALLED)
 learner: $(INSTALLED)
 	$(BIN)/python -m mnist_helpers learner $(ARGS)
 
-## make bench: the accuracy and speed benchmark (about 27 minutes; writes docs/benchmarks.md)
+## make bench: the accuracy and speed benchmark, timing make run and make test too (about 35 minutes; writes docs/benchmarks.md)
 bench: $(INSTALLED)
 	$(BIN)/python -m benchmarks $(ARGS)
 
