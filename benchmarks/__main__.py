@@ -124,11 +124,7 @@ def keras_io_convnet(seed, data, run_dir):
     return timed_fit(model, images, epochs=15, optimizer="adam")
 
 
-NOTEBOOKS = ROOT / "notebooks"
-DEFAULT_SEED = mh.runner.declared_parameters(NOTEBOOKS / "04_training.ipynb")["SEED"]
-# 06's side experiments (permutation, augmentation, robustness probe) at their smallest: the
-# benchmark wants its CNN, whose training does not depend on them (06 seeds it afresh).
-SIDE_EXPERIMENTS = {"06_convolutions.ipynb": {"EXPERIMENT_SAMPLES": 1000, "EXPERIMENT_EPOCHS": 1, "PROBE_SAMPLES": 100}}
+DEFAULT_SEED = mh.runner.declared_parameters(mh.runner.NOTEBOOKS / "04_training.ipynb")["SEED"]
 
 
 def seeds(count):
@@ -137,14 +133,15 @@ def seeds(count):
     return [DEFAULT_SEED, *itertools.islice(others, count - 1)]
 
 
-def series_notebook(notebook, model_file):
+def series_notebook(notebook, model_file, **side_parameters):
     """A series notebook with its default recipe; its own metrics JSON holds the figures.
 
-    For the default seed, the whole-series run has already executed it in run_dir."""
+    For the default seed, the whole-series run has already executed it in run_dir. For the
+    others it runs alone, with `side_parameters` (parameters that leave its model as it is)."""
     def recipe(seed, data, run_dir):
-        path = NOTEBOOKS / notebook
+        path = mh.runner.NOTEBOOKS / notebook
         if seed != DEFAULT_SEED:
-            parameters = {"SEED": seed, "RUN_DIR": str(run_dir), **SIDE_EXPERIMENTS.get(notebook, {})}
+            parameters = {"SEED": seed, "RUN_DIR": str(run_dir), **side_parameters}
             mh.runner.execute_notebook(path, Path(run_dir) / notebook, parameters)
         metrics = mh.read_json(Path(run_dir) / f"{path.stem}.metrics.json")
         # 04 may stop early and says how many epochs it ran; 06 always runs its EPOCHS
@@ -160,7 +157,10 @@ RECIPES = {
     "plain MLP": plain_mlp,
     "series MLP": series_notebook("04_training.ipynb", "model.keras"),
     "keras-io convnet": keras_io_convnet,
-    "series CNN": series_notebook("06_convolutions.ipynb", "cnn.keras"),
+    # 06's side experiments (permutation, augmentation, robustness probe) at their smallest: the
+    # benchmark wants its CNN, whose training does not depend on them (06 seeds it afresh).
+    "series CNN": series_notebook("06_convolutions.ipynb", "cnn.keras",
+                                  EXPERIMENT_SAMPLES=1000, EXPERIMENT_EPOCHS=1, PROBE_SAMPLES=100),
 }
 PEERS = {"series MLP": "plain MLP", "series CNN": "keras-io convnet"}  # whose fit time each is compared with
 TARGETS = {
@@ -199,14 +199,12 @@ def readme_command(*command, log):
             "peak_memory_mib": peak / 2**20}
 
 
-def whole_series(runs_dir, log):
-    """`make run` with the defaults, into runs_dir/series; its figures and per-notebook seconds."""
-    result = readme_command("make", "run", f"ARGS=--runs-dir {runs_dir} --name series", log=log)
-    summary_file = Path(runs_dir) / "series" / "summary.json"
-    if summary_file.is_file():
-        result["notebooks"] = {e["notebook"]: e["seconds"] for e in mh.read_json(summary_file)["notebooks"]}
+def whole_series(folder, log):
+    """`make run` with the defaults, into the new run folder `folder`; its figures and per-notebook seconds."""
+    result = readme_command("make", "run", f"ARGS=--runs-dir {folder.parent} --name {folder.name}", log=log)
     if result["exit_status"]:
         raise SystemExit("The series failed, so its figures are missing: fix it (see above) and run again.")
+    result["notebooks"] = {e["notebook"]: e["seconds"] for e in mh.read_json(folder / "summary.json")["notebooks"]}
     return result
 
 
@@ -328,10 +326,10 @@ def main(argv=None):
             run_dir = Path(tmp)
             if seed == DEFAULT_SEED:
                 print(f"seed {seed}  make run: the whole series with its defaults ...", flush=True)
+                run_dir = run_dir / "series"
                 series = whole_series(run_dir, logs / "make-run.log")
                 print(f"seed {seed}  make run took {series['seconds']:.0f} s, "
                       f"peak memory {series['peak_memory_mib']:.0f} MiB", flush=True)
-                run_dir = run_dir / "series"
             for name, recipe in RECIPES.items():
                 result = recipe(seed, data, run_dir)
                 runs[name].append({"seed": seed, **result})
