@@ -16,6 +16,7 @@ quiet_tensorflow_startup()
 from mnist_helpers import handwriting, metrics, plots, robustness, runner  # noqa: E402  (mh.plots.show_digits, ...)
 from mnist_helpers.artifacts import (  # noqa: E402
     ArtifactError,
+    best_model_checkpoint,
     load_model,
     read_json,
     run_folder,
@@ -38,6 +39,7 @@ from mnist_helpers.session import fit_verbosity  # noqa: E402
 __all__ = [
     "ENV_VAR",
     "ArtifactError",
+    "best_model_checkpoint",
     "MnistDataError",
     "ParameterError",
     "check_number",

@@ -6,6 +6,7 @@ of one that a later notebook would trust.
 """
 
 import json
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -58,6 +59,28 @@ def save_model(model, path):
     if Path(path).suffix != ".keras":
         raise ArtifactError(f"Model files must end in .keras, got {path}.")
     return _atomic_write(path, model.save)
+
+
+def best_model_checkpoint(path, monitor="val_loss"):
+    """A callback that keeps the model of the epoch with the lowest `monitor` at `path` (notebook 04).
+
+    Keras's own ModelCheckpoint writes straight over the file, so a run killed mid-save
+    leaves a truncated model behind; this one saves through `save_model`, atomically.
+    """
+    import keras
+
+    class BestModelCheckpoint(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.best = math.inf
+
+        def on_epoch_end(self, epoch, logs=None):
+            current = (logs or {}).get(monitor)
+            if current is not None and current < self.best:
+                self.best = current
+                save_model(self.model, path)
+
+    return BestModelCheckpoint()
 
 
 # Which notebook saves each model into a run folder (the runner and the error messages ask).

@@ -5,6 +5,7 @@ string and `-p EPOCHS 0` as a number no notebook can use. These checks turn both
 line that names the parameter, what it must be, and what it got.
 """
 
+import math
 import numbers
 from pathlib import Path
 
@@ -20,6 +21,8 @@ def check_number(name, value, minimum=None, maximum=None, integer=False):
     wanted = (numbers.Integral,) if integer else (numbers.Real,)
     if isinstance(value, bool) or not isinstance(value, wanted):
         raise ParameterError(f"{name} must be {kind}, got {value!r}")
+    if not math.isfinite(value):  # NaN passes every comparison below, and infinity is no size or rate
+        raise ParameterError(f"{name} must be a finite number, got {value!r}")
     if minimum is not None and value < minimum:
         raise ParameterError(f"{name} must be {kind} >= {minimum}, got {value!r}")
     if maximum is not None and value > maximum:

@@ -1,10 +1,15 @@
 """Shared fixtures. The real MNIST file is found the way users find it ($MNIST_NPZ or the
 Keras cache); tests that need it skip, saying why, on a machine that has neither."""
 
+import re
+from collections import defaultdict
+
+import nbformat
 import numpy as np
 import pytest
 
 from mnist_helpers.data import EXPECTED_ARRAYS, MnistDataError, find_mnist
+from mnist_helpers.learner import SOLUTION_TAG
 
 
 @pytest.fixture(scope="session")
@@ -31,3 +36,41 @@ def right_shapes(**overrides):
     arrays = {key: np.zeros(shape, dtype=np.uint8) for key, (shape, _) in EXPECTED_ARRAYS.items()}
     arrays.update(overrides)
     return arrays
+
+
+# --- Exercise solutions run after their notebook -------------------------------------------
+# nbval executes each notebook's code cells in one kernel. The ```python blocks folded away in
+# its `solution` cells (the <details> answers the learner edition removes) are then run in the
+# same kernel, in order, so every stated result is checked against the notebook's own state.
+
+SOLUTION_CODE = re.compile(r"```python\n(.*?)```", re.S)
+SUMMARY = re.compile(r"<summary>(.*?)</summary>", re.S)
+
+
+def solution_blocks(notebook):
+    """(title, code) of every ```python block in the notebook's solution cells, in order."""
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown" and SOLUTION_TAG in cell.get("metadata", {}).get("tags", []):
+            text = "".join(cell["source"])
+            title = SUMMARY.search(text)
+            for code in SOLUTION_CODE.findall(text):
+                yield (title.group(1).strip() if title else "solution"), code
+
+
+def pytest_collection_modifyitems(session, config, items):
+    try:
+        from nbval.plugin import IPyNbCell
+    except ImportError:
+        return
+    with_solutions = []
+    for index, item in enumerate(items):
+        with_solutions.append(item)
+        following = items[index + 1] if index + 1 < len(items) else None
+        if isinstance(item, IPyNbCell) and (following is None or following.parent is not item.parent):
+            for number, (title, code) in enumerate(solution_blocks(item.parent.nb), 1):
+                cell = nbformat.v4.new_code_cell(code)
+                with_solutions.append(IPyNbCell.from_parent(
+                    item.parent, name=f"{title} (block {number})", cell_num=item.cell_num + number,
+                    cell=cell, options=defaultdict(bool, check=False),
+                ))
+    items[:] = with_solutions

@@ -6,6 +6,8 @@ import keras
 import numpy as np
 import pytest
 
+import mnist_helpers as mh
+
 from mnist_helpers import ArtifactError, ParameterError, check_number, check_path
 from mnist_helpers.artifacts import load_model, read_json, run_folder, save_model, write_json
 
@@ -101,3 +103,29 @@ def test_check_path(tmp_path):
     with pytest.raises(ParameterError, match="DATA_PATH must be a path in quotes, got 3"):
         check_path("DATA_PATH", 3)
 
+
+
+def test_best_model_checkpoint_keeps_the_best_epoch_and_writes_atomically(tmp_path, monkeypatch):
+    keras.utils.set_random_seed(0)
+    x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
+    y = keras.utils.to_categorical(np.arange(64) % 3, 3)
+    model = tiny_model()
+    model.compile(optimizer="adam", loss="categorical_crossentropy")
+    path = tmp_path / "checkpoint-best.keras"
+    checkpoint = mh.best_model_checkpoint(path)
+    saves = []
+    real_save = mh.artifacts.save_model
+    monkeypatch.setattr(mh.artifacts, "save_model", lambda m, p: saves.append(p) or real_save(m, p))
+    history = model.fit(x, y, validation_split=0.25, epochs=4, verbose=0, callbacks=[checkpoint])
+    val_loss = history.history["val_loss"]
+    improvements = sum(loss < min(val_loss[:i], default=float("inf")) for i, loss in enumerate(val_loss))
+    assert len(saves) == improvements >= 1, "saved once per new best epoch, through the atomic writer"
+    assert checkpoint.best == min(val_loss)
+    assert [p.name for p in tmp_path.iterdir()] == [path.name], "no temporary file left"
+    load_model(path)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf")])
+def test_check_number_refuses_nan_and_infinity_naming_the_parameter(value):
+    with pytest.raises(ParameterError, match="VALIDATION_SPLIT must be a finite number"):
+        check_number("VALIDATION_SPLIT", value, minimum=0.05, maximum=0.5)
