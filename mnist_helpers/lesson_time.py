@@ -116,9 +116,9 @@ def read_notebook(path):
                     in_exercises = name.startswith("exercises")
                     if not name.startswith(NOT_CONCEPTS):
                         counts.concepts += 1
-                found = re.search(r"\*\*Time:\*\*\s*([^.]*)", line)
-                if found and not counts.stated_time:
-                    counts.stated_time = found.group(1).strip()
+            found = re.search(r"\*\*Time:\*\*(.*?)(?:\*\*|\n\n|$)", text, re.S)
+            if found and not counts.stated_time:
+                counts.stated_time = " ".join(found.group(1).split())
             if "**Check.**" in text:
                 counts.checks += text.count("**Check.**")
             if not in_exercises:
@@ -421,8 +421,8 @@ def render_figures(figures, notebooks):
 
 def render_times(notebooks, figures):
     lines = ["| # | notebook | words | concepts | cells (extra) | checks | compute min | teaching "
-             "| exercises (of which train) | exercise min | total |",
-             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| exercises (train) | exercise min | total | as a demo |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     sums = [0, 0]
     for nb in notebooks:
         teach, exercises = teaching_minutes(nb, figures), exercise_minutes(nb, figures)
@@ -433,10 +433,11 @@ def render_times(notebooks, figures):
         lines.append(
             f"| {nb.number} | {nb.title.split('·', 1)[-1].strip()} | {nb.words:,} | {nb.concepts} | "
             f"{nb.code_cells} ({nb.extra_cells}) | {nb.checks} | {_fmt(compute, 1)} | {_fmt(teach)} | "
-            f"{len(nb.exercises)} ({trains}) | {_fmt(exercises)} | {_fmt(total)} |")
+            f"{len(nb.exercises)} ({trains}) | {_fmt(exercises)} | {_fmt(total)} | "
+            f"{_fmt(demo_minutes(nb, figures))} |")
     if sums is not None:
         lines.append(f"| | **all** | | | | | | **{sums[0]}** | | **{sums[1]}** | **{sum(sums)}** "
-                     f"({sum(sums) // 60} h {sum(sums) % 60:02d}) |")
+                     f"({sum(sums) // 60} h {sum(sums) % 60:02d}) | |")
     return "\n".join(lines)
 
 
@@ -530,8 +531,8 @@ def header_mismatches(notebooks, figures):
         teach, exercises = teaching_minutes(nb, figures), exercise_minutes(nb, figures)
         if teach is None or exercises is None:
             continue
-        stated = [int(n) for n in re.findall(r"(\d+)\s*min", nb.stated_time)]
-        if stated[:2] != [teach, exercises]:
+        stated = [re.search(rf"(\d+)\s*min(?:utes)?\s+{word}", nb.stated_time) for word in ("teaching", "exercise")]
+        if [int(m.group(1)) if m else None for m in stated] != [teach, exercises]:
             out.append(f"{nb.stem}: states '{nb.stated_time}', the rule gives {teach} min teaching, "
                        f"{exercises} min exercises")
     return out
