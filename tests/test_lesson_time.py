@@ -1,0 +1,194 @@
+"""The guide's times and the hub's sizing are what the stated rule computes (mnist_helpers/lesson_time.py).
+
+When a notebook or the measured figures change, these fail until the docs are regenerated:
+
+    .venv/bin/python -m mnist_helpers.lesson_time runs/<stamp>/summary.json --write   # after `make run`
+    .venv/bin/python -m mnist_helpers.lesson_time --write                             # figures unchanged
+"""
+
+import json
+
+import pytest
+
+from mnist_helpers import lesson_time as lt
+
+REGENERATE = (
+    "The docs are stale. Regenerate them from the repository root with\n"
+    "    .venv/bin/python -m mnist_helpers.lesson_time runs/<stamp>/summary.json --write\n"
+    "(after a fresh `make run`), or, if the measured figures have not changed,\n"
+    "    .venv/bin/python -m mnist_helpers.lesson_time --write"
+)
+
+
+@pytest.fixture(scope="module")
+def committed():
+    return lt.read_notebooks(), lt.figures_from_guide()
+
+
+def test_the_docs_state_what_the_rule_computes(committed):
+    notebooks, figures = committed
+    for path, named in lt.blocks(notebooks, figures).items():
+        text = path.read_text(encoding="utf-8")
+        for name, expected in named.items():
+            assert lt.read_block(text, name) == expected.strip(), f"{path.name}, block {name!r}. {REGENERATE}"
+
+
+@pytest.mark.parametrize("schedule", lt.SCHEDULES, ids=lambda s: s.name)
+def test_each_schedule_fits_with_its_slack(committed, schedule):
+    result = lt.plan(schedule, *committed)
+    assert result is not None, "the guide's figures lack a notebook's wall seconds. " + REGENERATE
+    assert result["fits"], (
+        f"{schedule.name}: {result['slack']} min of slack, fewer than {schedule.min_slack}, even after "
+        f"the cuts {result['cuts']}. Teach fewer notebooks hands-on or lengthen the day in "
+        f"mnist_helpers/lesson_time.py, then regenerate. {REGENERATE}")
+    assert result["rows"][0][0] == schedule.start
+
+
+def test_the_half_day_teaches_01_to_04_and_the_full_day_all_seven(committed):
+    notebooks, figures = committed
+    half = " ".join(row[1] for row in lt.plan(lt.HALF_DAY, notebooks, figures)["rows"])
+    full = " ".join(row[1] for row in lt.plan(lt.FULL_DAY, notebooks, figures)["rows"])
+    for nb in notebooks:
+        assert nb.title in full
+        assert (nb.title in half) == (nb.number <= "04")
+
+
+def test_every_notebook_is_counted(committed):
+    notebooks, _ = committed
+    assert [nb.number for nb in notebooks] == ["01", "02", "03", "04", "05", "06", "07"]
+    for nb in notebooks:
+        assert nb.words > 200 and nb.concepts >= 3 and nb.code_cells >= 5, nb.stem
+        assert len(nb.exercises) >= 2, f"{nb.stem}: its exercises' 'Solution N' cells were not found"
+
+
+# --- The rule on a notebook made for the test ------------------------------------------------------
+
+def cell(kind, text, tags=()):
+    made = {"cell_type": kind, "source": text, "metadata": {"tags": list(tags)}}
+    if kind == "code":
+        made.update(outputs=[], execution_count=None)
+    return made
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    cells = [
+        cell("markdown", "# 09 · Tiny\n\nTwo words.\n\n**Time:** 15 min teaching, 20 min exercises."),
+        cell("code", "EPOCHS = 1  # (1-9)", tags=["parameters"]),
+        cell("code", "mh.check_number('EPOCHS', EPOCHS)"),
+        cell("markdown", "## Setup\n\nnot a concept"),
+        cell("markdown", "## Why this?\n\n" + "word " * 236),
+        cell("code", "model.fit(x, y)"),
+        cell("code", "# extra code: the figure\nplt.show()"),
+        cell("markdown", "**Check.** What does it print?"),
+        cell("markdown", "<details><summary>Answer</summary>\n\nIt prints.\n</details>", tags=["solution"]),
+        cell("markdown", "## Key points\n\n- one"),
+        cell("markdown", "## Exercises\n\n1. " + "long exercise text " * 50),
+        cell("markdown", "<details><summary>Solution 1</summary>\n\nIt gives 3.\n\n```python\nassert 3\n```\n"
+             "</details>", tags=["solution"]),
+        cell("markdown", "<details><summary>Solution 2</summary>\n\n```python\nmodel.fit(x, y)\nassert 1\n```\n"
+             "</details>", tags=["solution"]),
+    ]
+    path = tmp_path / "09_tiny.ipynb"
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    return lt.read_notebook(path)
+
+
+def test_counts_follow_the_stated_rule(tiny):
+    assert tiny.title == "09 · Tiny"
+    assert tiny.concepts == 1  # "Why this?"; not Setup, Key points or Exercises
+    assert tiny.code_cells == 2 and tiny.extra_cells == 1  # the parameters cell is free
+    assert tiny.checks == 1
+    assert [(e.number, e.trains) for e in tiny.exercises] == [(1, False), (2, True)]
+    # title cell 11, Setup 4, "Why this?" 238, the check 5, key points 3; not the exercises or answers
+    assert tiny.words == 261
+    assert tiny.stated_time.startswith("15 min teaching, 20 min exercises")
+
+
+def test_minutes_follow_the_stated_rule(tiny):
+    figures = lt.Figures({"09_tiny": 90.0}, {}, {}, "test")
+    raw = (tiny.words / 120 + 1 * 2 + 2 * 1 + 1 * 0.5 + 1 * 4 + 1.5)
+    assert lt.teaching_minutes(tiny, figures) == lt.round_up(raw) == 15
+    assert lt.exercise_minutes(tiny, figures) == lt.round_up(10 + 10 + 1.5) == 25
+    assert lt.exercise_minutes(tiny, figures, [1]) == 10
+    assert lt.exercise_minutes(tiny, figures, []) == 0
+    assert lt.demo_minutes(tiny, figures) == lt.round_up(1.5 + 2) == 5
+    assert lt.header_mismatches([tiny], figures) == [
+        "09_tiny: states '15 min teaching, 20 min exercises.', the rule gives 15 min teaching, 25 min exercises"]
+    unmeasured = lt.Figures({}, {}, {}, "test")
+    assert lt.teaching_minutes(tiny, unmeasured) is None
+    assert lt.exercise_minutes(tiny, unmeasured, [1]) == 10  # no compute needed: it does not train
+
+
+def test_round_up_to_five_minutes():
+    assert [lt.round_up(m) for m in (0.1, 5, 5.01, 12, 15)] == [5, 5, 10, 15, 15]
+
+
+# --- Figures: from a run's summary.json, and back from the guide ------------------------------------
+
+def test_figures_from_summary_whatever_the_keys_are_called(tmp_path):
+    summary = {"started": "2026-11-25T01:00:00", "machine": {"cpu_count": 2}, "notebooks": [
+        {"notebook": "01_a.ipynb", "status": "ok", "seconds": 12.5, "wall_seconds": 12.0,
+         "cpu_seconds": 20.0, "peak_rss_mib": 700.0},
+        {"notebook": "02_b.ipynb", "status": "ok", "seconds": 30.0, "cpu_seconds": 50.0,
+         "peak_rss_bytes": 800 * 2**20},
+    ]}
+    path = tmp_path / "summary.json"
+    path.write_text(json.dumps(summary))
+    figures = lt.figures_from_summary(path)
+    assert figures.wall == {"01_a": 12.0, "02_b": 30.0}  # "wall_seconds" wins over "seconds"
+    assert figures.cpu == {"01_a": 20.0, "02_b": 50.0}
+    assert figures.peak == {"01_a": 700.0, "02_b": 800.0}
+    assert "2026-11-25T01:00:00" in figures.source and "2 cores" in figures.source
+
+
+def test_a_failed_run_is_refused(tmp_path):
+    path = tmp_path / "summary.json"
+    path.write_text(json.dumps({"notebooks": [{"notebook": "01_a.ipynb", "status": "failed", "seconds": 3}]}))
+    with pytest.raises(SystemExit, match="failed"):
+        lt.figures_from_summary(path)
+
+
+def test_the_figures_table_reads_back_what_it_wrote(tmp_path, tiny):
+    figures = lt.Figures({"09_tiny": 90.0}, {"09_tiny": 150.5}, {"09_tiny": None}, "a test run")
+    guide = tmp_path / "guide.md"
+    guide.write_text("before\n<!-- lesson_time:figures -->\nold\n<!-- /lesson_time:figures -->\nafter\n")
+    lt.write_blocks(guide, {"figures": lt.render_figures(figures, [tiny])})
+    text = guide.read_text()
+    assert text.startswith("before\n") and text.endswith("after\n") and "old" not in text
+    assert lt.TODO in text  # the peak was not measured
+    back = lt.figures_from_guide(guide)
+    assert (back.wall, back.cpu, back.peak, back.source) == (figures.wall, figures.cpu, figures.peak, "a test run")
+
+
+# --- Hub sizing --------------------------------------------------------------------------------------
+
+def test_sizing_follows_the_stated_rule(tiny):
+    other = lt.Notebook(stem="10_other", title="10 · Other")
+    figures = lt.Figures({"09_tiny": 100.0, "10_other": 10.0}, {"09_tiny": 150.0, "10_other": 18.0},
+                         {"09_tiny": 900.0, "10_other": 500.0}, "test")
+    sized = lt.sizing(figures, [tiny, other])
+    assert sized["memory_mib"] == pytest.approx((87 + 900 + 500) * 1.3, abs=1)
+    assert sized["cores"] == pytest.approx(1.8)  # 10_other keeps 1.8 cores busy, 09_tiny 1.5
+    learners, cores, gigabytes = sized["for_learners"]
+    assert (learners, cores) == (30, 28)  # ceil(30 x 1.8 / 2) + 1
+    assert gigabytes == -(-(30 * sized["memory_mib"] + 128) // 1024)
+    for server_cores, server_gb, by_memory, by_cpu, both in sized["servers"]:
+        assert by_memory == (server_gb * 1024 - 128) // sized["memory_mib"]
+        assert by_cpu == int((server_cores - 1) * 2 // 1.8)
+        assert both == min(by_memory, by_cpu)
+    assert all(total <= lt.BINDER_MIB for _, _, total in sized["binder"])
+
+
+def test_missing_figures_are_shown_as_todo_never_invented(tiny):
+    figures = lt.Figures({"09_tiny": 100.0}, {"09_tiny": None}, {"09_tiny": None}, "test")
+    text = lt.render_sizing(figures, [tiny])
+    assert lt.TODO in text
+    assert "None" not in text
+
+
+def test_the_command_prints_every_block(capsys):
+    assert lt.main([]) == 0
+    out = capsys.readouterr().out
+    for name in ("figures", "times", "full-day", "half-day", "sizing"):
+        assert f": {name}" in out
