@@ -137,15 +137,32 @@ def read_notebooks(folder=NOTEBOOKS):
 
 # --- Measured figures ---------------------------------------------------------------------------
 
+def _numbers(entry, prefix=""):
+    """The numeric fields of a summary entry, nested dicts flattened into "outer_inner" names."""
+    found = {}
+    for key, value in entry.items():
+        name = f"{prefix}{key}".lower()
+        if isinstance(value, dict):
+            found.update(_numbers(value, f"{name}_"))
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            found[name] = float(value)
+    return found
+
+
 def _pick(entry, want):
     """A per-notebook figure from a summary.json entry, whatever the runner named its key.
 
-    wall: a key with "wall" (else the runner's "seconds"); cpu: a key with "cpu"; peak: a key
-    with "peak" (else "rss"), in MiB unless its name says bytes or KiB.
+    wall: a key with "wall" (else the runner's "seconds"); cpu: a key with "cpu" (user and
+    system added up when they come separately); peak: a key with "peak" (else "rss"), in MiB
+    unless its name says bytes or KiB.
     """
-    numbers = {k.lower(): float(v) for k, v in entry.items()
-               if isinstance(v, (int, float)) and not isinstance(v, bool)}
-    preferences = {"wall": ("wall", "seconds"), "cpu": ("cpu",), "peak": ("peak", "rss")}[want]
+    numbers = {k: v for k, v in _numbers(entry).items() if "count" not in k and not k.startswith("metrics_")}
+    if want == "cpu":
+        cpu = {k: v for k, v in numbers.items() if "cpu" in k}
+        parts = [v for k, v in cpu.items() if "user" in k or "sys" in k]
+        whole = [v for k, v in cpu.items() if "user" not in k and "sys" not in k]
+        return whole[0] if whole else (sum(parts) if parts else None)
+    preferences = {"wall": ("wall", "seconds"), "peak": ("peak", "rss")}[want]
     for wanted in preferences:
         for name, value in numbers.items():
             if wanted in name:
