@@ -483,6 +483,10 @@ def render_sizing(figures, notebooks):
     memory = s["memory_mib"]
     lines.append(f"- **Memory per learner:** ({SERVER_MIB} MiB server + the {KERNELS_PER_LEARNER} largest "
                  f"kernel peaks) x {1 + HEADROOM:.1f} = **{_fmt(memory)} MiB**.")
+    limit = None if memory is None else math.ceil(memory / 512) / 2
+    lines.append(f"- **Limits per learner:** memory **{_fmt(limit, 1)} G** (TLJH `limits.memory`; z2jh "
+                 f"`singleuser.memory` guarantee and limit), CPU limit 2 (the cores the figures were "
+                 f"measured on).")
     if s["heaviest_cpu"]:
         stem, cpu, wall = s["heaviest_cpu"]
         lines.append(f"- **CPU per learner:** {stem} keeps {cpu:.0f} CPU s busy in {wall:.0f} s of wall time, "

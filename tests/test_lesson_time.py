@@ -180,6 +180,7 @@ def test_sizing_follows_the_stated_rule(tiny):
         assert by_cpu == int((server_cores - 1) * 2 // 1.8)
         assert both == min(by_memory, by_cpu)
     assert all(total <= lt.BINDER_MIB for _, _, total in sized["binder"])
+    assert "memory **2.0 G**" in lt.render_sizing(figures, [tiny, other])  # 1,934 MiB, up to a half GB
 
 
 def test_missing_figures_are_shown_as_todo_never_invented(tiny):
