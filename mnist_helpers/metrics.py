@@ -34,9 +34,9 @@ def errors_only(matrix):
 def per_class_report(matrix):
     """Precision, recall, F1 and support of each class, as arrays indexed by class (notebook 05)."""
     right = np.diag(matrix).astype(float)
-    predicted = matrix.sum(axis=0)
+    called = matrix.sum(axis=0)
     support = matrix.sum(axis=1)
-    precision = np.divide(right, predicted, out=np.zeros(len(right)), where=predicted > 0)
+    precision = np.divide(right, called, out=np.zeros(len(right)), where=called > 0)
     recall = np.divide(right, support, out=np.zeros(len(right)), where=support > 0)
     both = precision + recall
     f1 = np.divide(2 * precision * recall, both, out=np.zeros(len(right)), where=both > 0)
@@ -63,7 +63,7 @@ def reliability(confidence, correct, bins=10):
     which = np.minimum((confidence * bins).astype(int), bins - 1)  # confidence 1.0 goes in the top bin
     mean_confidence, accuracy = np.full(bins, np.nan), np.full(bins, np.nan)
     counts = np.bincount(which, minlength=bins)
-    for b in np.flatnonzero(counts):
+    for b in np.flatnonzero(counts):  # the bins that hold digits
         mean_confidence[b] = confidence[which == b].mean()
         accuracy[b] = correct[which == b].mean()
     filled = counts > 0
@@ -78,7 +78,7 @@ def accuracy_coverage(confidence, correct):
     single most confident answer (coverage 1/n) to all answers (coverage 1).
     """
     confidence = np.asarray(confidence)
-    order = np.argsort(-confidence, kind="stable")
+    order = np.argsort(-confidence)
     answered = np.arange(1, len(order) + 1)
     accuracy = np.cumsum(np.asarray(correct)[order]) / answered
     return answered / len(order), accuracy, confidence[order]
