@@ -59,20 +59,25 @@ def plot_history(history, title="Learning curves"):
 
 
 def plot_matrix(matrix, title, value_format="d", ax=None, colorbar_label="count"):
-    """A 10x10 class-by-class matrix with every cell's value printed (notebook 05)."""
+    """A 10x10 class-by-class matrix with every non-zero cell's value printed (notebook 05).
+
+    Sized for a projector: on its own it is a 6.4 x 5.6 inch figure whose printed values are
+    9 pt, readable at 1024x768; give it one axis of a figure at least as large per matrix.
+    """
     if ax is None:
-        _, ax = plt.subplots(figsize=(5.2, 4.6))
+        _, ax = plt.subplots(figsize=(6.4, 5.6))
     image = ax.imshow(matrix, cmap=HEAT_CMAP)
     threshold = matrix.max() / 2 if matrix.max() else 1
     for (row, col), value in np.ndenumerate(matrix):
         if value:
-            ax.text(col, row, format(value, value_format), ha="center", va="center", fontsize=7,
+            ax.text(col, row, format(value, value_format), ha="center", va="center", fontsize=9,
                     color="black" if value > threshold else "white")
     ax.set_xticks(range(matrix.shape[1]))
     ax.set_yticks(range(matrix.shape[0]))
-    ax.set_xlabel("predicted digit")
-    ax.set_ylabel("true digit")
-    ax.set_title(title)
+    ax.tick_params(labelsize=10)
+    ax.set_xlabel("predicted digit", fontsize=11)
+    ax.set_ylabel("true digit", fontsize=11)
+    ax.set_title(title, fontsize=12)
     ax.figure.colorbar(image, ax=ax, label=colorbar_label, fraction=0.046)
     return ax
 
@@ -101,5 +106,26 @@ def show_probabilities(images, probabilities, titles, title):
     axes[1, 0].set_ylabel("probability", fontsize=8)
     axes[1, -1].legend(fontsize=7, loc="upper right")
     fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def digit_gallery(images, captions, title, n_cols=8, size=1.1):
+    """Digits in a grid with 9 pt captions, at most 8 wide, readable at 1024x768 (notebook 05).
+
+    `images` may be (n, 28, 28) or flattened (n, 784); a caption may hold two lines.
+    Blank images (all zeros) with an empty caption leave a cell empty, to end a row early.
+    """
+    images = np.asarray(images).reshape(len(images), 28, 28)
+    n_rows = max(1, int(np.ceil(len(images) / n_cols)))
+    lines = max([str(c).count("\n") + 1 for c in captions] + [1])
+    fig, axes = plt.subplots(n_rows, n_cols, figsize=(n_cols * size, n_rows * (size + 0.17 * lines) + 0.4),
+                             squeeze=False)
+    for index, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if index < len(images) and (images[index].any() or captions[index]):
+            ax.imshow(images[index], cmap=IMAGE_CMAP, vmin=0, vmax=images[index].max() or 1)
+            ax.set_title(str(captions[index]), fontsize=9)
+    fig.suptitle(title, fontsize=11)
     fig.tight_layout()
     return fig

@@ -1,4 +1,9 @@
-"""The metrics of notebook 05, each checked on a case small enough to work out by hand."""
+"""The metrics of notebook 05, each checked on a case small enough to work out by hand, and the
+notebook's own definitions checked against the package's copies."""
+
+import ast
+import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -82,3 +87,69 @@ def test_accuracy_coverage():
     np.testing.assert_allclose(coverage, [0.25, 0.5, 0.75, 1.0])
     np.testing.assert_allclose(accuracy, [1.0, 0.5, 2 / 3, 0.5])
     np.testing.assert_allclose(threshold, [0.99, 0.9, 0.8, 0.6])
+
+
+# --- The lesson's own definitions (notebook 05's cells) give the package's results ------------
+# Notebook 05 writes these metrics out where it explains them; the package keeps copies. The
+# notebook's function definitions are executed here on their own and compared with the package
+# on random data, so neither copy can change without this test noticing.
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "05_error_analysis.ipynb"
+LESSON = ("confusion_matrix", "errors_only", "per_class_report", "reliability", "accuracy_coverage")
+
+
+@pytest.fixture(scope="module")
+def lesson():
+    """The functions notebook 05 defines in its code cells, executed with only NumPy as `np`."""
+    definitions = {}
+    for cell in json.loads(NOTEBOOK.read_text())["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        for node in ast.parse("".join(cell["source"])).body:
+            if isinstance(node, ast.FunctionDef) and node.name in LESSON:
+                assert node.name not in definitions, f"notebook 05 defines {node.name} twice"
+                definitions[node.name] = node
+    assert sorted(definitions) == sorted(LESSON), f"notebook 05 no longer defines {set(LESSON) - set(definitions)}"
+    namespace = {"np": np}
+    exec(compile(ast.Module(body=list(definitions.values()), type_ignores=[]), str(NOTEBOOK), "exec"), namespace)
+    return namespace
+
+
+def test_notebook_05_computes_its_lesson_itself():
+    cells = json.loads(NOTEBOOK.read_text())["cells"]
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    for name in LESSON:
+        assert f"mh.metrics.{name}" not in code, f"notebook 05 should use its own {name}, not the package's"
+        assert f"{name}(" in code.replace(f"def {name}(", ""), f"notebook 05 defines {name} but never uses it"
+
+
+def random_predictions(seed, n=3000):
+    """Labels, predictions right about 90 % of the time, confidences (float32 and some exactly 1.0)."""
+    rng = np.random.default_rng(seed)
+    y_true = rng.integers(0, 10, n)
+    y_pred = np.where(rng.random(n) < 0.9, y_true, rng.integers(0, 10, n))
+    confidence = rng.uniform(0.1, 1.0, n).astype("float32")
+    confidence[rng.random(n) < 0.2] = 1.0
+    return y_true, y_pred, confidence, y_pred == y_true
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_notebook_and_package_metrics_are_identical(lesson, seed):
+    y_true, y_pred, confidence, correct = random_predictions(seed)
+    matrix = lesson["confusion_matrix"](y_true, y_pred)
+    np.testing.assert_array_equal(matrix, confusion_matrix(y_true, y_pred))
+    np.testing.assert_array_equal(lesson["errors_only"](matrix), errors_only(matrix))
+    ours, theirs = lesson["per_class_report"](matrix), per_class_report(matrix)
+    assert sorted(ours) == sorted(theirs)
+    for key in theirs:
+        np.testing.assert_array_equal(ours[key], theirs[key], err_msg=key)
+    for bins in (5, 10, 50):
+        for a, b in zip(lesson["reliability"](confidence, correct, bins), reliability(confidence, correct, bins)):
+            np.testing.assert_array_equal(a, b)
+    for a, b in zip(lesson["accuracy_coverage"](confidence, correct), accuracy_coverage(confidence, correct)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_notebook_metrics_match_the_hand_worked_case(lesson):
+    assert lesson["confusion_matrix"](Y_TRUE, Y_PRED, num_classes=3).tolist() == MATRIX
+    np.testing.assert_allclose(lesson["per_class_report"](np.array(MATRIX))["precision"], [2 / 3, 1 / 2, 3 / 4])
