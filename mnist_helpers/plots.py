@@ -13,11 +13,13 @@ IMAGE_CMAP = "gray_r"  # ink dark on white, like the original forms
 HEAT_CMAP = "cividis"  # perceptually uniform and colour-blind safe
 
 
-def show_digits(images, titles=None, n_cols=10, title=None, size=1.1, title_colors=None):
+def show_digits(images, titles=None, n_cols=10, title=None, size=1.1, title_colors=None, fontsize=8):
     """Draw 28x28 digits in a grid, each with an optional caption (notebook 01).
 
     `images` may be (n, 28, 28) or flattened (n, 784); `title_colors` can mark captions,
-    e.g. errors in a gallery (notebook 05).
+    e.g. errors in a gallery (notebook 05). `size` is each digit's width in inches and
+    `fontsize` the captions' size in points: for a projector, keep `n_cols * size` within
+    about 8.5 inches (then the figure is shown unscaled) and `fontsize` at 9 or more.
     """
     images = np.asarray(images).reshape(len(images), 28, 28)
     n_rows = max(1, int(np.ceil(len(images) / n_cols)))
@@ -29,7 +31,7 @@ def show_digits(images, titles=None, n_cols=10, title=None, size=1.1, title_colo
         ax.imshow(images[index], cmap=IMAGE_CMAP, vmin=0, vmax=images.max() or 1)
         if titles is not None:
             color = title_colors[index] if title_colors is not None else "black"
-            ax.set_title(str(titles[index]), fontsize=8, color=color)
+            ax.set_title(str(titles[index]), fontsize=fontsize, color=color)
     if title:
         fig.suptitle(title)
     fig.tight_layout()
@@ -129,3 +131,60 @@ def digit_gallery(images, captions, title, n_cols=8, size=1.1):
     fig.suptitle(title, fontsize=11)
     fig.tight_layout()
     return fig
+
+
+def place_labels(ax, positions, texts, colors, fontsize=14, max_rounds=500):
+    """Write each text in a white box at its (x, y) data position, nudged apart until no two
+    boxes overlap; a moved label gets a thin line back to its position (notebook 01).
+
+    Call it last, after the figure's layout is final (e.g. after `fig.tight_layout()`): it
+    fixes the axis limits and works in screen pixels. Returns the text artists, which
+    `overlapping_labels` can check.
+    """
+    fig = ax.figure
+    ax.set_xlim(ax.get_xlim())
+    ax.set_ylim(ax.get_ylim())
+    renderer = fig.canvas.get_renderer()
+    to_screen, to_data = ax.transData, ax.transData.inverted()
+    anchors = to_screen.transform(np.asarray(positions, dtype=float))
+    centres = anchors.copy()
+    artists = [ax.text(x, y, str(text), fontsize=fontsize, weight="bold", ha="center", va="center", zorder=5,
+                       bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "alpha": 0.9, "edgecolor": color})
+               for (x, y), text, color in zip(positions, texts, colors)]
+    margin = fontsize * 0.25 * fig.dpi / 72 + 2  # the box's padding, plus 2 pixels of air
+    sizes = np.array([[a.get_window_extent(renderer).width, a.get_window_extent(renderer).height] for a in artists])
+    half = sizes / 2 + margin
+    frame = ax.get_window_extent(renderer)
+    for _ in range(max_rounds):
+        moved = False
+        for i in range(len(artists)):
+            for j in range(i + 1, len(artists)):
+                gap = np.abs(centres[i] - centres[j]) - (half[i] + half[j])
+                if (gap < 0).all():  # the boxes overlap: separate them along the cheaper axis
+                    axis = int(np.argmax(gap))
+                    direction = np.sign(centres[i, axis] - centres[j, axis]) or (1.0 if i < j else -1.0)
+                    shift = -gap[axis] / 2 + 0.5
+                    centres[i, axis] += direction * shift
+                    centres[j, axis] -= direction * shift
+                    moved = True
+        centres = np.clip(centres, [frame.x0, frame.y0] + half, [frame.x1, frame.y1] - half)
+        if not moved:
+            break
+    for artist, anchor, centre in zip(artists, anchors, centres):
+        artist.set_position(to_data.transform(centre))
+        if np.hypot(*(centre - anchor)) > 3:
+            (x0, y0), (x1, y1) = to_data.transform(anchor), to_data.transform(centre)
+            ax.plot([x0, x1], [y0, y1], color="black", lw=0.8, zorder=4)
+    return artists
+
+
+def overlapping_labels(artists):
+    """Pairs of text artists whose drawn boxes overlap (notebook 01 checks its PCA map has none)."""
+    renderer = artists[0].figure.canvas.get_renderer()
+    boxes = []
+    for artist in artists:
+        patch = artist.get_bbox_patch()
+        artist.draw(renderer)  # lays out the box around the text
+        boxes.append((patch or artist).get_window_extent(renderer))
+    return [(artists[i].get_text(), artists[j].get_text()) for i in range(len(boxes)) for j in range(i + 1, len(boxes))
+            if boxes[i].overlaps(boxes[j])]
