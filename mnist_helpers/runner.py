@@ -303,12 +303,14 @@ class SeriesKernelManager(AsyncKernelManager):
 
     last_usage = None  # the last kernel's own_usage(), or None if it could not say
     interrupted = False  # set on Ctrl-C / SIGTERM: stop the kernel at once, ask it nothing
+    running = set()  # managers whose kernel may be up, for kill_running()
 
     def __init__(self, **kwargs):
         # jupyter_client's default socket name is "kernel-ipc" in the working folder, the same
         # for every run, so give each kernel its own.
         unique = Path(tempfile.gettempdir()) / f"mnist-kernel-{uuid.uuid4().hex}"
         super().__init__(transport="ipc", ip=str(unique), **kwargs)
+        self.running.add(self)
 
     async def shutdown_kernel(self, now=False, restart=False):
         if self.interrupted:
@@ -316,6 +318,16 @@ class SeriesKernelManager(AsyncKernelManager):
         elif not restart:
             type(self).last_usage = await self._ask_usage()
         await super().shutdown_kernel(now=now, restart=restart)
+        self.running.discard(self)
+
+    @classmethod
+    def kill_running(cls):
+        """Kill kernels an interrupt left behind (one that came while a kernel was starting)."""
+        for manager in list(cls.running):
+            process = getattr(manager.provisioner, "process", None)
+            if process is not None:
+                process.kill()
+            cls.running.discard(manager)
 
     async def _ask_usage(self):
         client = self.client()
@@ -403,6 +415,7 @@ def _run(args):
     except Interrupted as interrupt:
         for sig in handlers:
             signal.signal(sig, signal.SIG_IGN)  # one line and a saved summary, even if pressed twice
+        SeriesKernelManager.kill_running()
         summary["status"] = "interrupted"
         write_json(folder / "summary.json", summary)
         stopped = [e["notebook"] for e in summary["notebooks"] if e["status"] == "interrupted"]
