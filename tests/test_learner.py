@@ -4,12 +4,17 @@ That the learner notebooks still execute is shown by test_runner.py, whose headl
 the whole series runs the learner edition.
 """
 
+import errno
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
+import pytest
+
 from mnist_helpers.learner import write_learner_edition
+from mnist_helpers.runner import RunError
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
@@ -55,3 +60,22 @@ def test_a_learner_folder_in_use_is_not_overwritten(tmp_path):
                             capture_output=True, text=True)
     assert forced.returncode == 0 and "Wrote 7 learner notebooks" in forced.stdout
     assert json.loads((out / "01_looking_at_the_data.ipynb").read_text())["cells"], "--force replaced it"
+
+
+def test_an_out_folder_that_cannot_be_made_is_a_sentence(tmp_path):
+    (tmp_path / "a-file").write_text("")
+    done = subprocess.run([sys.executable, "-m", "mnist_helpers", "learner", "--out", str(tmp_path / "a-file" / "x")],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"Cannot write the learner edition into {tmp_path / 'a-file' / 'x'}" in done.stderr
+    assert "Choose a folder you can write with --out" in done.stderr
+
+
+def test_a_read_only_out_folder_says_permission(tmp_path, monkeypatch):
+    """Injected, since root ignores file permissions."""
+    def denied(nb, path, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(nbformat, "write", denied)
+    with pytest.raises(RunError, match=f"Cannot write the learner edition into {tmp_path} \\(permission denied\\)"):
+        write_learner_edition(tmp_path)
