@@ -1,7 +1,7 @@
 """The learner edition (`python -m mnist_helpers learner`): what it removes and what it keeps.
 
-That the learner notebooks still execute is shown by test_runner.py, whose headless run of
-the whole series runs the learner edition.
+Their code cells are those of notebooks/ (checked here), which the README's quick run of the
+series executes (tests/test_readme.py), with the sample images beside them as 07 expects.
 """
 
 import errno

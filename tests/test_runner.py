@@ -92,12 +92,10 @@ def test_f_files_are_yaml_without_dates_and_p_wins(tmp_path):
 def test_a_bad_value_stops_the_run_before_any_notebook_runs(tmp_path, capsys, value, message):
     """Fail fast: 04's own validation cell runs in the runner, before 03 would have run."""
     name = message.split(" must")[0].split(": ")[-1]
-    start = time.perf_counter()
     status, out, err = run_in_process(capsys, tmp_path, "--name", "bad", "--only", "03", "04", "-p", name, value)
     assert status == 2 and err == f"ERROR: {message}\n"
     assert "[1/" not in out, "no notebook started"
     assert not (tmp_path / "bad").exists(), "nothing ran, no run folder left"
-    assert time.perf_counter() - start < 60
 
 
 def test_unknown_parameter_is_reported_with_a_suggestion(tmp_path, capsys):
