@@ -277,8 +277,8 @@ def own_usage():
     """CPU seconds and peak resident MiB of this process so far; None for each where unknown (Windows).
 
     A kernel asks itself this just before it shuts down (SeriesKernelManager). On Linux the
-    peak is VmHWM: getrusage's ru_maxrss would count the runner's memory too, since Linux
-    carries the parent's peak across fork and exec.
+    peak is the process's own VmHWM: ru_maxrss may include the runner's memory, as Linux keeps
+    the larger of the parent's peak across fork and exec.
     """
     try:
         import resource
@@ -364,6 +364,9 @@ def run(args):
     except RunError as error:
         print(f"ERROR: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # while checking parameters, before any notebook started
+        print("\nInterrupted by Ctrl-C before the first notebook started.", file=sys.stderr)
+        return 130
 
 
 def _raise_interrupted(signum, frame):
