@@ -13,6 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from mnist_helpers.__main__ import main
 from mnist_helpers.learner import write_learner_edition
 from mnist_helpers.runner import RunError
 
@@ -62,13 +63,12 @@ def test_a_learner_folder_in_use_is_not_overwritten(tmp_path):
     assert json.loads((out / "01_looking_at_the_data.ipynb").read_text())["cells"], "--force replaced it"
 
 
-def test_an_out_folder_that_cannot_be_made_is_a_sentence(tmp_path):
+def test_an_out_folder_that_cannot_be_made_is_a_sentence(tmp_path, capsys):
     (tmp_path / "a-file").write_text("")
-    done = subprocess.run([sys.executable, "-m", "mnist_helpers", "learner", "--out", str(tmp_path / "a-file" / "x")],
-                          capture_output=True, text=True)
-    assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert f"Cannot write the learner edition into {tmp_path / 'a-file' / 'x'}" in done.stderr
-    assert "Choose a folder you can write with --out" in done.stderr
+    assert main(["learner", "--out", str(tmp_path / "a-file" / "x")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"ERROR: Cannot write the learner edition into {tmp_path / 'a-file' / 'x'} (")
+    assert "Choose a folder you can write with --out" in err
 
 
 def test_a_read_only_out_folder_says_permission(tmp_path, monkeypatch):
