@@ -28,7 +28,6 @@ from mnist_helpers.runner import (
     typed_value,
 )
 
-QUICK = ["-p", "TRAIN_SAMPLES", "3000", "-p", "EPOCHS", "2"]
 
 
 def run_in_process(capsys, runs_dir, *args):
@@ -290,26 +289,3 @@ def test_the_real_makers_run_without_ipython():
             if cell.cell_type == "code":
                 assert not cell.source.lstrip().startswith(("%", "!")), name
                 compile(cell.source, name, "exec")
-
-
-# --- Real notebooks -----------------------------------------------------------------------------
-
-@pytest.mark.slow
-def test_parallel_runs_do_not_interfere_and_a_seed_reproduces(tmp_path, mnist_path):
-    """Two runs of 04 at once, same seed: both succeed, in their own folders, with the same accuracy.
-
-    The stated tolerance is 0.2 percentage points: CPU threads may add numbers in another order.
-    """
-    runs = [subprocess.Popen([sys.executable, "-m", "mnist_helpers", "run", "--runs-dir", str(tmp_path), "--name",
-                              name, "--only", "04", "--no-html", *QUICK, "-p", "SEED", "7"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for name in "ab"]
-    accuracies = []
-    for name, process in zip("ab", runs):
-        _, err = process.communicate(timeout=900)
-        assert process.returncode == 0, err[-2000:]
-        entry = summary(tmp_path / name)["notebooks"][0]
-        assert entry["status"] == "ok" and entry["parameters"]["RUN_DIR"] == str(tmp_path / name)
-        assert (tmp_path / name / "model.keras").is_file()
-        accuracies.append(entry["metrics"]["test_accuracy"])
-    assert abs(accuracies[0] - accuracies[1]) <= 0.002
-
