@@ -6,8 +6,6 @@ series executes (tests/test_readme.py), with the sample images beside them as 07
 
 import errno
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -49,17 +47,15 @@ def test_solutions_and_outputs_go_every_code_cell_stays(tmp_path):
     ), "notebook 07's sample images come along"
 
 
-def test_a_learner_folder_in_use_is_not_overwritten(tmp_path):
+def test_a_learner_folder_in_use_is_not_overwritten(tmp_path, capsys):
     out = tmp_path / "learner"
     out.mkdir()
     (out / "01_looking_at_the_data.ipynb").write_text("a learner's work")
-    done = subprocess.run([sys.executable, "-m", "mnist_helpers", "learner", "--out", str(out)],
-                          capture_output=True, text=True)
-    assert done.returncode == 2 and "already holds 01_looking_at_the_data.ipynb" in done.stderr
+    assert main(["learner", "--out", str(out)]) == 2
+    assert "already holds 01_looking_at_the_data.ipynb" in capsys.readouterr().err
     assert (out / "01_looking_at_the_data.ipynb").read_text() == "a learner's work"
-    forced = subprocess.run([sys.executable, "-m", "mnist_helpers", "learner", "--out", str(out), "--force"],
-                            capture_output=True, text=True)
-    assert forced.returncode == 0 and "Wrote 7 learner notebooks" in forced.stdout
+    assert main(["learner", "--out", str(out), "--force"]) == 0
+    assert "Wrote 7 learner notebooks" in capsys.readouterr().out
     assert json.loads((out / "01_looking_at_the_data.ipynb").read_text())["cells"], "--force replaced it"
 
 

@@ -63,8 +63,8 @@ COVERED = {
     'make run ARGS="--name workshop -p SEED 7"': "test_make_commands_are_wired_to_the_runner_and_the_tests",
     ".venv/bin/papermill notebooks/02_preprocessing.ipynb 02-small.ipynb --cwd notebooks -p TRAIN_SAMPLES 1000 "
     "-p EPOCHS 1": "test_plain_papermill",
-    ".venv/bin/python -m mnist_helpers doctor": "test_doctor_and_fetch",
-    ".venv/bin/python -m mnist_helpers fetch": "test_doctor_and_fetch",
+    ".venv/bin/python -m mnist_helpers doctor": "tests/test_commands.py: test_doctor_on_a_good_setup",
+    ".venv/bin/python -m mnist_helpers fetch": "tests/test_commands.py: test_fetch_with_a_verified_copy_does_nothing",
     "make learner": "test_make_learner",
 }
 
@@ -87,13 +87,6 @@ def test_make_learner(tmp_path):
     done = run(line, ROOT)
     assert done.returncode == 0, done.stderr
     assert len(list((tmp_path / "learner").glob("*.ipynb"))) == 7
-
-
-def test_doctor_and_fetch(mnist_path, tmp_path):
-    for line in (".venv/bin/python -m mnist_helpers doctor", ".venv/bin/python -m mnist_helpers fetch"):
-        done = run(command(line), tmp_path)
-        assert done.returncode == 0, done.stdout
-        assert "verified" in done.stdout
 
 
 def test_help_notebook():
