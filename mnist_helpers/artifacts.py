@@ -39,10 +39,22 @@ def _umask():
 
 
 def _atomic_write(target, write):
-    """Call write(tmp_path) on a temporary file beside `target`, then rename it over `target`."""
+    """Call write(tmp_path) on a temporary file beside `target`, then rename it over `target`.
+
+    The folder is created if missing; a folder that cannot be made or written is named in an
+    ArtifactError (never the hidden temporary file).
+    """
+    __tracebackhide__ = True
     target = Path(target)
-    # Keras insists on the .keras suffix, so the temporary name keeps the target's suffix.
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=target.suffix)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Keras insists on the .keras suffix, so the temporary name keeps the target's suffix.
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=target.suffix)
+    except OSError as error:
+        raise ArtifactError(
+            f"Cannot write {target.name} into {target.parent} ({error.strerror or error}). "
+            f"Check that the folder can be created and written, or choose another (RUN_DIR)."
+        ) from None
     os.close(fd)
     try:
         write(tmp)
@@ -55,7 +67,8 @@ def _atomic_write(target, write):
 
 
 def save_model(model, path):
-    """Save a Keras model as a .keras file, atomically."""
+    """Save a Keras model as a .keras file, atomically, creating its folder if needed."""
+    __tracebackhide__ = True
     if Path(path).suffix != ".keras":
         raise ArtifactError(f"Model files must end in .keras, got {path}.")
     return _atomic_write(path, model.save)

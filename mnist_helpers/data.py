@@ -4,6 +4,7 @@
 notebook 02 writes out by hand.
 """
 
+import errno
 import hashlib
 import os
 import tempfile
@@ -68,6 +69,11 @@ def read_verified(path):
     """Read mnist.npz without unpickling and check every array's shape, dtype and checksum."""
     __tracebackhide__ = True  # IPython shows our message, not numpy's internals
     path = Path(path)
+    try:
+        with path.open("rb"):  # zipfile.is_zipfile says False for a file it cannot open
+            pass
+    except OSError as error:
+        raise MnistDataError(_explain_unreadable(path, error)) from None
     if not zipfile.is_zipfile(path):
         raise MnistDataError(
             f"{path} is not an .npz (zip) archive: it is truncated, an HTML error page saved "
@@ -103,6 +109,15 @@ def read_verified(path):
     return arrays
 
 
+def _explain_unreadable(path, error):
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return (
+            f"{path} cannot be read: permission denied. The file itself may be fine: make it readable "
+            f"(`chmod a+r {path}`, or ask its owner), or set {ENV_VAR} to a copy you can read."
+        )
+    return f"{path} cannot be read ({error.strerror or error}). Check it, or set {ENV_VAR} to a copy you can read."
+
+
 def download_to_cache():
     """Download the official mnist.npz through Keras, verify it, then move it into the cache.
 
@@ -115,12 +130,14 @@ def download_to_cache():
     target = keras_cache_path()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        staging = tempfile.TemporaryDirectory(dir=target.parent, prefix=".mnist-download-")
     except OSError as error:
         raise MnistDataError(
-            f"Cannot create the Keras cache folder {target.parent} ({error}). Set KERAS_HOME to "
-            f"a writable folder, or set {ENV_VAR} to a copy of mnist.npz."
+            f"Cannot write into the Keras cache folder {target.parent} ({error.strerror or error}). "
+            f"Point KERAS_HOME at a folder you can write, e.g. `export KERAS_HOME=$HOME/keras-home` "
+            f"(the download goes to its datasets/ folder), or set {ENV_VAR} to a copy of mnist.npz."
         ) from None
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".mnist-download-") as tmp:
+    with staging as tmp:
         try:
             downloaded = keras.utils.get_file(
                 "mnist.npz", origin=ORIGIN, file_hash=ORIGIN_SHA256, cache_dir=tmp, cache_subdir="."

@@ -6,6 +6,7 @@ cells tagged `solution`) removed; every code cell stays. nbconvert's own preproc
 the work. The sample images notebook 07 reads are copied along.
 """
 
+import errno
 import shutil
 import sys
 from pathlib import Path
@@ -32,20 +33,22 @@ def write_learner_edition(out, force=False):
     if taken and not force:
         raise RunError(f"{out} already holds {', '.join(taken)} (perhaps with a learner's work). "
                        f"Choose another --out, or pass --force to overwrite.")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise RunError(f"Cannot create {out} ({error.strerror or error}). Choose another --out.") from None
     remove_solutions = TagRemovePreprocessor(remove_cell_tags={SOLUTION_TAG}, enabled=True)
     clear_outputs = ClearOutputPreprocessor(enabled=True)
     written = []
-    for notebook in notebooks:
-        nb = nbformat.read(notebook, as_version=4)
-        nb, _ = remove_solutions.preprocess(nb, {})
-        nb, _ = clear_outputs.preprocess(nb, {})
-        nbformat.write(nb, out / notebook.name)
-        written.append(out / notebook.name)
-    shutil.copytree(NOTEBOOKS / "images", out / "images", dirs_exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for notebook in notebooks:
+            nb = nbformat.read(notebook, as_version=4)
+            nb, _ = remove_solutions.preprocess(nb, {})
+            nb, _ = clear_outputs.preprocess(nb, {})
+            nbformat.write(nb, out / notebook.name)
+            written.append(out / notebook.name)
+        shutil.copytree(NOTEBOOKS / "images", out / "images", dirs_exist_ok=True)
+    except OSError as error:
+        what = "permission denied" if error.errno in (errno.EACCES, errno.EPERM) else error.strerror or error
+        raise RunError(f"Cannot write the learner edition into {out} ({what}). Choose a folder you can "
+                       f"write with --out.") from None
     return written
 
 

@@ -1,5 +1,7 @@
 """Run folders, atomic artefacts, and parameter checks."""
 
+import errno
+import os
 from pathlib import Path
 
 import keras
@@ -24,7 +26,9 @@ def test_model_round_trip(tmp_path):
     x = np.ones((2, 4), dtype="float32")
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
     assert [p.name for p in tmp_path.iterdir()] == ["model.keras"], "no temporary file left"
-    assert path.stat().st_mode & 0o777 == 0o644, "an ordinary file others may read, not mkstemp's private one"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask, "the umask's ordinary mode, not mkstemp's private one"
 
 
 def test_failed_save_keeps_the_previous_artefact(tmp_path):
@@ -104,7 +108,6 @@ def test_check_path(tmp_path):
         check_path("DATA_PATH", 3)
 
 
-
 def test_best_model_checkpoint_keeps_the_best_epoch_and_writes_atomically(tmp_path, monkeypatch):
     keras.utils.set_random_seed(0)
     x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
@@ -129,3 +132,27 @@ def test_best_model_checkpoint_keeps_the_best_epoch_and_writes_atomically(tmp_pa
 def test_check_number_refuses_nan_and_infinity_naming_the_parameter(value):
     with pytest.raises(ParameterError, match="VALIDATION_SPLIT must be a finite number"):
         check_number("VALIDATION_SPLIT", value, minimum=0.05, maximum=0.5)
+
+
+def test_save_model_creates_its_folder(tmp_path):
+    path = save_model(tiny_model(), tmp_path / "new" / "deeper" / "model.keras")
+    assert [p.name for p in path.parent.iterdir()] == ["model.keras"]
+
+
+def test_save_model_names_a_folder_it_cannot_make(tmp_path):
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(ArtifactError) as caught:
+        save_model(tiny_model(), tmp_path / "a-file" / "model.keras")
+    message = str(caught.value)
+    assert message.startswith(f"Cannot write model.keras into {tmp_path / 'a-file'} (")
+    assert "RUN_DIR" in message and ".model-" not in message, "the folder, never the hidden temporary file"
+
+
+def test_save_model_into_a_read_only_folder_says_permission(tmp_path, monkeypatch):
+    """Injected, since root ignores file permissions."""
+    def denied(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / ".model-x.keras"))
+
+    monkeypatch.setattr(mh.artifacts.tempfile, "mkstemp", denied)
+    with pytest.raises(ArtifactError, match=f"Cannot write model.keras into {tmp_path} \\(Permission denied\\)"):
+        save_model(tiny_model(), tmp_path / "model.keras")

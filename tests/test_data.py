@@ -1,5 +1,6 @@
 """The MNIST loader: where it looks, what it verifies, and how each bad file is reported."""
 
+import errno
 import functools
 import hashlib
 import http.server
@@ -7,6 +8,7 @@ import os
 import shutil
 import threading
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -236,3 +238,46 @@ def test_fetch_reports_a_failed_download(isolated_cache, monkeypatch, capsys):
     monkeypatch.setattr(data, "ORIGIN", "http://127.0.0.1:9/mnist.npz")
     assert fetch() == 1
     assert "ERROR: Could not download MNIST" in capsys.readouterr().out
+
+
+def test_an_unreadable_file_is_not_called_corrupt(mnist_path, monkeypatch):
+    """Permission denied (injected: root reads anything) is a permission problem, never a reason to delete."""
+    real_open = Path.open
+
+    def open_denied(self, *args, **kwargs):
+        if self == mnist_path:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", open_denied)
+    with pytest.raises(MnistDataError) as caught:
+        read_verified(mnist_path)
+    message = str(caught.value)
+    assert message.startswith(f"{mnist_path} cannot be read: permission denied. The file itself may be fine")
+    assert ENV_VAR in message and "chmod" in message
+    assert "delete" not in message and "damaged" not in message and "not an .npz" not in message
+
+
+def test_fetch_into_a_read_only_cache_says_where_to_point_keras_home(isolated_cache, monkeypatch, capsys):
+    from mnist_helpers.doctor import fetch
+
+    isolated_cache.mkdir(parents=True)
+
+    def denied(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", str(isolated_cache / ".mnist-download-x"))
+
+    monkeypatch.setattr(data.tempfile, "TemporaryDirectory", denied)
+    assert fetch() == 1
+    out = capsys.readouterr().out
+    assert f"Cannot write into the Keras cache folder {isolated_cache} (Permission denied)" in out
+    assert "Point KERAS_HOME at a folder you can write" in out and "Traceback" not in out
+
+
+def test_fetch_where_the_cache_cannot_be_made(tmp_path, monkeypatch, capsys):
+    from mnist_helpers.doctor import fetch
+
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "a-file"))
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    assert fetch() == 1
+    assert f"Cannot write into the Keras cache folder {tmp_path / 'a-file' / 'datasets'}" in capsys.readouterr().out

@@ -1,15 +1,19 @@
 """The learner edition (`python -m mnist_helpers learner`): what it removes and what it keeps.
 
-That the learner notebooks still execute is shown by test_runner.py, whose headless run of
-the whole series runs the learner edition.
+Their code cells are those of notebooks/ (checked here), which the README's quick run of the
+series executes (tests/test_readme.py), with the sample images beside them as 07 expects.
 """
 
+import errno
 import json
-import subprocess
-import sys
 from pathlib import Path
 
+import nbformat
+import pytest
+
+from mnist_helpers.__main__ import main
 from mnist_helpers.learner import write_learner_edition
+from mnist_helpers.runner import RunError
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
@@ -43,15 +47,31 @@ def test_solutions_and_outputs_go_every_code_cell_stays(tmp_path):
     ), "notebook 07's sample images come along"
 
 
-def test_a_learner_folder_in_use_is_not_overwritten(tmp_path):
+def test_a_learner_folder_in_use_is_not_overwritten(tmp_path, capsys):
     out = tmp_path / "learner"
     out.mkdir()
     (out / "01_looking_at_the_data.ipynb").write_text("a learner's work")
-    done = subprocess.run([sys.executable, "-m", "mnist_helpers", "learner", "--out", str(out)],
-                          capture_output=True, text=True)
-    assert done.returncode == 2 and "already holds 01_looking_at_the_data.ipynb" in done.stderr
+    assert main(["learner", "--out", str(out)]) == 2
+    assert "already holds 01_looking_at_the_data.ipynb" in capsys.readouterr().err
     assert (out / "01_looking_at_the_data.ipynb").read_text() == "a learner's work"
-    forced = subprocess.run([sys.executable, "-m", "mnist_helpers", "learner", "--out", str(out), "--force"],
-                            capture_output=True, text=True)
-    assert forced.returncode == 0 and "Wrote 7 learner notebooks" in forced.stdout
+    assert main(["learner", "--out", str(out), "--force"]) == 0
+    assert "Wrote 7 learner notebooks" in capsys.readouterr().out
     assert json.loads((out / "01_looking_at_the_data.ipynb").read_text())["cells"], "--force replaced it"
+
+
+def test_an_out_folder_that_cannot_be_made_is_a_sentence(tmp_path, capsys):
+    (tmp_path / "a-file").write_text("")
+    assert main(["learner", "--out", str(tmp_path / "a-file" / "x")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"ERROR: Cannot write the learner edition into {tmp_path / 'a-file' / 'x'} (")
+    assert "Choose a folder you can write with --out" in err
+
+
+def test_a_read_only_out_folder_says_permission(tmp_path, monkeypatch):
+    """Injected, since root ignores file permissions."""
+    def denied(nb, path, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(nbformat, "write", denied)
+    with pytest.raises(RunError, match=f"Cannot write the learner edition into {tmp_path} \\(permission denied\\)"):
+        write_learner_edition(tmp_path)

@@ -5,6 +5,7 @@ them in JupyterLab would see them.
 """
 
 import ast
+import builtins
 import json
 from pathlib import Path
 
@@ -60,6 +61,13 @@ def test_parameters_cell_is_plain_documented_and_validated(path):
     following = source(cells(path)[index + 1])
     for name in names:
         assert name in following, f"{name} is not validated in the cell after the parameters"
+    # The runner executes this cell up front with only these names (mnist_helpers.runner.validate).
+    nodes = list(ast.walk(ast.parse(following)))
+    assigned = {node.id for node in nodes if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
+    available = set(names) | assigned | {"mh"} | set(dir(builtins))
+    for node in nodes:
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            assert node.id in available, f"the validation cell uses {node.id}: only parameters, mh and builtins"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

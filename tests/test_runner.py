@@ -1,152 +1,291 @@
-"""The headless series runner, driven as an engineer drives it: `python -m mnist_helpers run`."""
+"""The headless series runner, driven as an engineer drives it: `python -m mnist_helpers run`.
+
+The README's own runner commands are executed by tests/test_readme.py; here are the runner's
+rules, mostly on tiny notebooks written by the tests, so they take seconds.
+"""
 
 import json
-import os
+import signal
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+import threading
+import time
 
-import keras
+import matplotlib.pyplot as plt
+import nbformat
 import pytest
+import yaml
+from papermill.cli import _resolve_type
 
 import mnist_helpers as mh
-from mnist_helpers.learner import write_learner_edition
+from mnist_helpers.__main__ import main
+from mnist_helpers.runner import (
+    ParametersFileLoader,
+    RunError,
+    new_run_folder,
+    read_parameters,
+    summary_table,
+    typed_value,
+)
 
-QUICK = ["-p", "TRAIN_SAMPLES", "3000", "-p", "EPOCHS", "2"]
-# the side experiments and probes of the later notebooks, shrunk alike
-QUICK_EXTRAS = ["-p", "PCA_SAMPLES", "500", "-p", "EXPERIMENT_SAMPLES", "1000", "-p", "EXPERIMENT_EPOCHS", "1",
-                "-p", "PROBE_SAMPLES", "200"]
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
-def run_series(runs_dir, *args):
-    return subprocess.run(
-        [sys.executable, "-m", "mnist_helpers", "run", "--runs-dir", str(runs_dir), *args],
-        capture_output=True, text=True, timeout=900, env=os.environ.copy(),
-    )
+def run_in_process(capsys, runs_dir, *args):
+    """The same command in this process (no second TensorFlow start-up): (exit status, stdout, stderr)."""
+    status = main(["run", "--runs-dir", str(runs_dir), *args])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
 
 
 def summary(folder):
     return json.loads((folder / "summary.json").read_text())
 
 
-@pytest.mark.slow
-def test_bad_parameter_stops_the_run_with_the_notebooks_message(tmp_path, mnist_path):
-    done = run_series(tmp_path, "--name", "bad", "--only", "02", "-p", "EPOCHS", "0")
-    assert done.returncode == 1
-    assert "EPOCHS must be an integer >= 1, got 0" in done.stderr
-    assert str(tmp_path / "bad" / "02_preprocessing.ipynb") in done.stderr, "points at the partial notebook"
-    entry = summary(tmp_path / "bad")["notebooks"][0]
-    assert entry["status"] == "failed" and "EPOCHS must be" in entry["error"]
+def write_notebook(path, parameters, validation, *cells, tags=()):
+    """A notebook with a `parameters` cell, its validation cell, then `cells` (markdown if it starts with #)."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell("import mnist_helpers as mh"),
+                nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell(validation)]
+    for source in cells:
+        maker = nbformat.v4.new_markdown_cell if source.startswith("#") else nbformat.v4.new_code_cell
+        nb.cells.append(maker(source))
+    nbformat.write(nb, path)
+    return path
 
 
-def test_unknown_parameter_is_reported_with_a_suggestion(tmp_path):
-    done = run_series(tmp_path, "-p", "EPOCH", "3")
-    assert done.returncode == 2
-    assert "Unknown parameter 'EPOCH'" in done.stderr and "Did you mean EPOCHS?" in done.stderr
+# --- Parameters -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["True", "False", "None", "3", "-2", "1_000", "0.5", "1e-3", "-1E5", ".5",
+                                  "nan", "inf", "-inf", "true", "yes", "none", ".nan", "2024-01-01", "1e", "ten",
+                                  "", "0x10", "3 ", "[1, 2]"])
+def test_p_values_are_typed_exactly_as_papermills_own_p(text):
+    mine, papermills = typed_value(text), _resolve_type(text)
+    assert type(mine) is type(papermills)
+    assert mine == papermills or (mine != mine and papermills != papermills), "NaN equals nothing, itself included"
+
+
+def test_p_kinds():
+    assert [typed_value(t) for t in ("True", "None", "7", "1e-3", "2024-01-01", ".nan")] == [
+        True, None, 7, 0.001, "2024-01-01", ".nan"]
+
+
+def test_f_files_are_yaml_without_dates_and_p_wins(tmp_path):
+    path = tmp_path / "params.yaml"
+    path.write_text("EPOCHS: 3\nLEARNING_RATE: 1e-3\nDROPOUT: 0.25\nDAY: 2024-01-01\nFLAG: true\n"
+                    "NAME: text\nNOTHING: null\nRATE: 1.5e-2\n")
+    parameters = read_parameters([("EPOCHS", "5")], path)
+    assert parameters == {"EPOCHS": 5, "LEARNING_RATE": 0.001, "DROPOUT": 0.25, "DAY": "2024-01-01",
+                          "FLAG": True, "NAME": "text", "NOTHING": None, "RATE": 0.015}
+    nan = yaml.load("X: .nan", Loader=ParametersFileLoader)["X"]
+    assert nan != nan, "a float NaN, which every notebook's check_number refuses by name"
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("8", "04_training.ipynb: BATCH_SIZE must be an integer >= 16, got 8"),
+    ("nan", "04_training.ipynb: VALIDATION_SPLIT must be a finite number, got nan"),
+    (".nan", "04_training.ipynb: VALIDATION_SPLIT must be a number, got '.nan'"),
+    ("inf", "04_training.ipynb: LEARNING_RATE must be a finite number, got inf"),
+])
+def test_a_bad_value_stops_the_run_before_any_notebook_runs(tmp_path, capsys, value, message):
+    """Fail fast: 04's own validation cell runs in the runner, before 03 would have run."""
+    name = message.split(" must")[0].split(": ")[-1]
+    status, out, err = run_in_process(capsys, tmp_path, "--name", "bad", "--only", "03", "04", "-p", name, value)
+    assert status == 2 and err == f"ERROR: {message}\n"
+    assert "[1/" not in out, "no notebook started"
+    assert not (tmp_path / "bad").exists(), "nothing ran, no run folder left"
+
+
+def test_unknown_parameter_is_reported_with_a_suggestion(tmp_path, capsys):
+    status, _, err = run_in_process(capsys, tmp_path, "-p", "EPOCH", "3")
+    assert status == 2
+    assert "Unknown parameter 'EPOCH'" in err and "Did you mean EPOCHS?" in err
     assert not tmp_path.exists() or not any(tmp_path.iterdir()), "nothing ran, no folder made"
 
 
-def test_missing_notebook_is_a_clear_error(tmp_path):
-    done = run_series(tmp_path, "--only", "99")
-    assert done.returncode == 2
-    assert "No notebook matches --only '99'" in done.stderr
+def test_missing_notebook_is_a_clear_error(tmp_path, capsys):
+    status, _, err = run_in_process(capsys, tmp_path, "--only", "99")
+    assert status == 2
+    assert "No notebook matches --only '99'" in err
 
 
-def test_unwritable_run_folder_is_a_clear_error(tmp_path):
-    (tmp_path / "file").write_text("")
-    done = run_series(tmp_path / "file", "--only", "01")
-    assert done.returncode == 2
-    assert "Cannot create the run folder" in done.stderr
-
-
-def test_a_used_run_folder_is_not_overwritten(tmp_path):
-    (tmp_path / "taken").mkdir()
-    (tmp_path / "taken" / "summary.json").write_text("{}")
-    done = run_series(tmp_path, "--name", "taken", "--only", "01")
-    assert done.returncode == 2
-    assert "already holds a run" in done.stderr
-    assert (tmp_path / "taken" / "summary.json").read_text() == "{}"
-
-
-def test_bad_parameters_file(tmp_path):
+def test_bad_parameters_file(tmp_path, capsys):
     (tmp_path / "params.yaml").write_text("- just\n- a list\n")
-    done = run_series(tmp_path, "-f", str(tmp_path / "params.yaml"))
-    assert done.returncode == 2
-    assert "must hold NAME: VALUE lines" in done.stderr
+    status, _, err = run_in_process(capsys, tmp_path, "-f", str(tmp_path / "params.yaml"))
+    assert status == 2
+    assert "must hold NAME: VALUE lines" in err
 
 
-@pytest.mark.slow
-def test_the_whole_series_runs_headlessly(tmp_path, mnist_path):
-    """The learner edition, run headlessly: proves the runner and that the learner notebooks execute.
-
-    Its code cells are those of notebooks/ (test_learner.py), which nbval executes as committed.
-    """
-    learner = tmp_path / "learner"
-    write_learner_edition(learner)
-    done = run_series(tmp_path, "--name", "series", "--notebooks", str(learner), *QUICK, *QUICK_EXTRAS)
-    assert done.returncode == 0, done.stderr[-3000:]
-    folder = tmp_path / "series"
-    result = summary(folder)
-    names = [entry["notebook"] for entry in result["notebooks"]]
-    assert names == sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-    assert all(entry["status"] == "ok" for entry in result["notebooks"])
-    for name in names:
-        assert (folder / name).is_file() and (folder / name).with_suffix(".html").is_file()
-    assert result["parameters"] == {"TRAIN_SAMPLES": 3000, "EPOCHS": 2, "PCA_SAMPLES": 500, "EXPERIMENT_SAMPLES": 1000,
-                                    "EXPERIMENT_EPOCHS": 1, "PROBE_SAMPLES": 200}
-    assert result["versions"]["keras"].startswith("3.") and result["machine"]["cpu_count"] >= 1
-    training, analysis = (next(e for e in result["notebooks"] if e["notebook"].startswith(n)) for n in ("04", "05"))
-    assert training["parameters"]["RUN_DIR"] == str(folder)
-    assert training["parameters"]["EPOCHS"] == 2, "what was passed"
-    assert training["parameters"]["BATCH_SIZE"] == 256, "and the defaults it ran with"
-    assert 0.7 <= training["metrics"]["test_accuracy"] <= 1.0
-    assert training["metrics"]["test_errors"] == round(10000 * training["metrics"]["test_error_rate"])
-    # 05 analysed the very model 04 trained in this run folder
-    assert analysis["metrics"]["test_accuracy"] == pytest.approx(training["metrics"]["test_accuracy"], abs=1e-6)
-    assert 0 <= analysis["metrics"]["expected_calibration_error"] <= 0.5
-    cnn, handwriting = (next(e for e in result["notebooks"] if e["notebook"].startswith(n)) for n in ("06", "07"))
-    assert cnn["parameters"]["EPOCHS"] == 2 and cnn["parameters"]["BATCH_SIZE"] == 128, "passed, and its own default"
-    assert 0.7 <= cnn["metrics"]["test_accuracy"] <= 1.0 and cnn["metrics"]["parameters"] == 225034
-    # 06 compared its CNN with the very MLP 04 trained in this run folder
-    assert cnn["metrics"]["mlp_test_errors"] == training["metrics"]["test_errors"]
-    assert handwriting["metrics"]["samples"] == 10
-    assert "headline metrics" in done.stdout and "test_accuracy=" in done.stdout, "the summary table is printed"
+def test_a_validation_cell_that_uses_more_than_parameters_is_named(tmp_path, capsys):
+    write_notebook(tmp_path / "01_a.ipynb", "N = 1", "rng = np.random.default_rng(N)")
+    status, _, err = run_in_process(capsys, tmp_path / "runs", "--notebooks", str(tmp_path))
+    assert status == 2
+    assert "01_a.ipynb: its validation cell (the one after `parameters`) uses np" in err
 
 
-@pytest.mark.slow
-def test_parallel_runs_do_not_interfere_and_a_seed_reproduces(tmp_path, mnist_path):
-    """Two runs of 04 at once, same seed: both succeed, in their own folders, with the same accuracy.
+# --- Run folders ------------------------------------------------------------------------------
 
-    The stated tolerance is 0.2 percentage points: CPU threads may add numbers in another order.
-    """
-    with ThreadPoolExecutor(2) as pool:
-        runs = list(pool.map(
-            lambda name: run_series(tmp_path, "--name", name, "--only", "04", *QUICK, "-p", "SEED", "7"), ["a", "b"]
-        ))
-    accuracies = []
-    for name, done in zip(["a", "b"], runs):
-        assert done.returncode == 0, done.stderr[-2000:]
-        entry = summary(tmp_path / name)["notebooks"][0]
-        assert entry["status"] == "ok" and entry["parameters"]["RUN_DIR"] == str(tmp_path / name)
-        assert (tmp_path / name / "model.keras").is_file()
-        accuracies.append(entry["metrics"]["test_accuracy"])
-    assert abs(accuracies[0] - accuracies[1]) <= 0.002
+@pytest.mark.parametrize("name", ["../x", "/abs/path", "a/b", "a\\b", "..", ".", ""])
+def test_a_run_name_is_one_folder_name(tmp_path, name):
+    with pytest.raises(RunError, match="--name must be one folder name"):
+        new_run_folder(tmp_path / "runs", name)
+    assert not (tmp_path / "runs").exists()
 
 
-def test_ensure_model_runs_the_notebook_that_makes_a_missing_model(tmp_path, monkeypatch, capsys):
-    """Notebooks 05-07 opened alone: the missing model's notebook runs into the same folder, once."""
-    calls = []
+def test_a_run_folder_is_claimed_once(tmp_path):
+    """Many runs with one name, at once: exactly one gets the folder, the others are refused."""
+    claimed, refused = [], []
+    barrier = threading.Barrier(8)
 
-    def fake_execute(notebook, output, parameters):
-        calls.append((Path(notebook).name, Path(output), parameters))
-        mh.save_model(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]), tmp_path / "cnn.keras")
+    def claim():
+        barrier.wait()
+        try:
+            claimed.append(new_run_folder(tmp_path, "same"))
+        except RunError as error:
+            refused.append(str(error))
 
-    monkeypatch.setattr(mh.runner, "execute_notebook", fake_execute)
-    model = mh.runner.ensure_model(tmp_path, "cnn.keras", SEED=3)
-    assert calls == [("06_convolutions.ipynb", tmp_path / "06_convolutions.ipynb",
-                      {"RUN_DIR": str(tmp_path.resolve()), "SEED": 3})]
-    assert "No cnn.keras in" in capsys.readouterr().out and model.count_params() == 8
-    mh.runner.ensure_model(tmp_path, "cnn.keras", SEED=3)
-    assert len(calls) == 1, "a model that is there is loaded, not remade"
+    threads = [threading.Thread(target=claim) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert claimed == [(tmp_path / "same").resolve()] and len(refused) == 7
+    assert "exists already. Pick another --name" in refused[0]
+
+
+def test_an_existing_folder_is_never_shared(tmp_path, capsys):
+    (tmp_path / "taken").mkdir()
+    status, _, err = run_in_process(capsys, tmp_path, "--name", "taken", "--only", "01")
+    assert status == 2 and "exists already" in err
+    assert list((tmp_path / "taken").iterdir()) == []
+
+
+def test_timestamp_names_do_not_collide(tmp_path):
+    first, second = new_run_folder(tmp_path, None), new_run_folder(tmp_path, None)
+    assert first != second and first.is_dir() and second.is_dir()
+
+
+def test_unwritable_run_folder_is_a_clear_error(tmp_path, capsys):
+    (tmp_path / "file").write_text("")
+    status, _, err = run_in_process(capsys, tmp_path / "file", "--only", "01")
+    assert status == 2
+    assert "Cannot create a run folder in" in err and "--runs-dir" in err
+
+
+# --- Interrupts and per-notebook figures ------------------------------------------------------
+
+def tiny_series(folder):
+    write_notebook(folder / "01_quick.ipynb", "N = 1", "mh.check_number('N', N, minimum=0)", "print(N)")
+    write_notebook(folder / "02_slow.ipynb", "SECONDS = 600", "mh.check_number('SECONDS', SECONDS, minimum=0)",
+                   "print('sleeping ' * 2, flush=True)", "import time\ntime.sleep(SECONDS)")
+
+
+@pytest.mark.parametrize(("signum", "status", "how"),
+                         [(signal.SIGINT, 130, "Ctrl-C"), (signal.SIGTERM, 143, "SIGTERM")])
+def test_an_interrupted_run_says_where_it_stopped(tmp_path, signum, status, how):
+    tiny_series(tmp_path)
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "mnist_helpers", "run", "--runs-dir", str(tmp_path / "runs"), "--name", "r",
+         "--notebooks", str(tmp_path), "--no-html"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    partial = tmp_path / "runs" / "r" / "02_slow.ipynb"
+    deadline = time.time() + 300
+    while not (partial.is_file() and "sleeping sleeping" in partial.read_text()):
+        assert runner.poll() is None and time.time() < deadline, runner.communicate()
+        time.sleep(0.2)
+    runner.send_signal(signum)
+    out, err = runner.communicate(timeout=120)
+    assert runner.returncode == status
+    assert err.strip() == (f"Interrupted by {how} during 02_slow.ipynb; the run folder keeps what was done, "
+                           f"the partial notebook and summary.json: {tmp_path / 'runs' / 'r'}")
+    result = summary(tmp_path / "runs" / "r")
+    assert result["status"] == "interrupted"
+    assert [(e["notebook"], e["status"]) for e in result["notebooks"]] == [
+        ("01_quick.ipynb", "ok"), ("02_slow.ipynb", "interrupted")]
+    assert "sleeping sleeping" in partial.read_text(), "the partial notebook stays, with the outputs it had"
+    quick = result["notebooks"][0]
+    assert quick["seconds"] > 0 and quick["cpu_seconds"] > 0, "the kernel's own figures"
+    assert 20 < quick["peak_mib"] < 4000
+
+
+def test_a_failed_run_lists_every_notebook(tmp_path, capsys):
+    write_notebook(tmp_path / "01_fails.ipynb", "N = 1", "", "raise ValueError('broken on purpose')")
+    write_notebook(tmp_path / "02_never.ipynb", "N = 1", "")
+    status, _, err = run_in_process(capsys, tmp_path / "runs", "--name", "f", "--notebooks", str(tmp_path), "--no-html")
+    assert status == 1
+    assert "raised ValueError: broken on purpose" in err
+    result = summary(tmp_path / "runs" / "f")
+    assert result["status"] == "failed"
+    assert [e["status"] for e in result["notebooks"]] == ["failed", "pending"]
+
+
+def test_the_table_shows_wall_cpu_and_peak_memory():
+    table = summary_table({"notebooks": [
+        {"notebook": "01_a.ipynb", "status": "ok", "seconds": 12.34, "cpu_seconds": 20.0, "peak_mib": 812,
+         "metrics": {"test_accuracy": 0.98765}},
+        {"notebook": "02_b.ipynb", "status": "ok", "seconds": 3.0, "cpu_seconds": None, "peak_mib": None},
+        {"notebook": "03_c.ipynb", "status": "pending"},
+    ]}).splitlines()
+    assert table[0].split() == ["notebook", "status", "wall", "s", "CPU", "s", "peak", "MiB", "headline", "metrics"]
+    assert table[1].split() == ["01_a.ipynb", "ok", "12.3", "20.0", "812", "test_accuracy=0.9877"]
+    assert table[2].split() == ["02_b.ipynb", "ok", "3.0", "n/a", "n/a"]
+    assert table[3].split() == ["03_c.ipynb", "pending", "n/a", "n/a", "n/a"]
+
+
+def test_own_usage_reports_this_process():
+    usage = mh.runner.own_usage()
+    assert usage["cpu_seconds"] > 0 and 10 < usage["peak_mib"] < 100000
+
+
+# --- A model made where it is missing ---------------------------------------------------------
+
+MAKER_PARAMETERS = 'RUN_DIR = "nowhere"\nSEED = 0\nUNITS = 2'
+MAKER_CHECKS = "run_dir = mh.run_folder(RUN_DIR)"
+
+
+def fake_makers(folder):
+    """A fake 04 (saves model.keras) and 06 (needs model.keras, saves cnn.keras), with figures."""
+    folder.mkdir()
+    figure = "import matplotlib.pyplot as plt\nplt.plot([SEED, UNITS])\nplt.show()"
+    save = ("import keras\nmodel = keras.Sequential([keras.Input((3,)), keras.layers.Dense(UNITS)])\n"
+            "mh.save_model(model, run_dir / 'model.keras')\nprint('seed', SEED)")
+    write_notebook(folder / "04_training.ipynb", MAKER_PARAMETERS, MAKER_CHECKS, "## Training the dense network",
+                   figure, save)
+    write_notebook(folder / "06_convolutions.ipynb", MAKER_PARAMETERS, MAKER_CHECKS, "## The CNN", figure,
+                   "mlp = mh.runner.ensure_model(run_dir, 'model.keras', SEED=SEED)\n"
+                   "mh.save_model(mlp, run_dir / 'cnn.keras')")
+
+
+def test_ensure_model_trains_what_is_missing_in_this_process(tmp_path, monkeypatch, capsys):
+    """Notebook 07 opened alone: 06's code runs here, and inside it 04's code, each once; no kernel is started."""
+    fake_makers(tmp_path / "notebooks")
+    monkeypatch.setattr(mh.runner, "NOTEBOOKS", tmp_path / "notebooks")
+    monkeypatch.setattr(mh.runner, "execute_notebook", None)  # a nested kernel would fail here
+    show, figures = plt.show, plt.get_fignums()
+    model = mh.runner.ensure_model(tmp_path / "run", "cnn.keras", SEED=3, UNITS=5)
+    printed = capsys.readouterr().out
+    assert "No cnn.keras in" in printed and "No model.keras in" in printed
+    assert "06_convolutions: The CNN" in printed and "04_training: Training the dense network" in printed
+    assert "seed 3" in printed, "the caller's SEED reached the nested maker"
+    assert model.count_params() == 4 * 2, "04's own UNITS default: only SEED was passed on to it"
+    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == ["cnn.keras", "model.keras"]
+    assert plt.show is show and plt.get_fignums() == figures, "figures closed, plt.show restored"
+    mh.runner.ensure_model(tmp_path / "run", "cnn.keras", SEED=3)
+    assert "No cnn.keras" not in capsys.readouterr().out, "a model that is there is loaded, not remade"
+
+
+def test_ensure_model_refuses_a_parameter_the_maker_lacks(tmp_path, monkeypatch):
+    fake_makers(tmp_path / "notebooks")
+    monkeypatch.setattr(mh.runner, "NOTEBOOKS", tmp_path / "notebooks")
+    with pytest.raises(ValueError, match="04_training.ipynb declares no parameter EPOCH"):
+        mh.runner.ensure_model(tmp_path / "run", "model.keras", EPOCH=3)
+
+
+def test_the_real_makers_run_without_ipython():
+    """ensure_model executes 04 and 06 as plain Python: no %magics or !commands there."""
+    for name in mh.artifacts.MODEL_MAKERS.values():
+        for cell in nbformat.read(mh.runner.NOTEBOOKS / name, as_version=4).cells:
+            if cell.cell_type == "code":
+                assert not cell.source.lstrip().startswith(("%", "!")), name
+                compile(cell.source, name, "exec")

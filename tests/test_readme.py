@@ -1,0 +1,178 @@
+"""Every command the README prints is executed here, so the README cannot drift from what works.
+
+The headless runs are executed as printed, from a scratch folder (so runs/ lands there);
+only `.venv/bin/` becomes this environment's own bin folder. `make run` would take the whole
+series' 8 minutes, so its wiring is checked with `make -n`; `make test` is what CI runs.
+"""
+
+import json
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text()
+BIN = Path(sys.executable).parent
+
+
+def blocks(language):
+    return re.findall(rf"```{language}\n(.*?)```", README, re.S)
+
+
+def commands():
+    """The command lines of the README's bash blocks, comments dropped."""
+    lines = (line.split("  #")[0].strip() for block in blocks("bash") for line in block.splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def command(prefix):
+    (found,) = [line for line in commands() if line.startswith(prefix)]
+    return found
+
+
+def run(line, cwd, timeout=900):
+    """A README command line as a user types it, with .venv/bin/ meaning this environment."""
+    argv = [str(BIN / word.removeprefix(".venv/bin/")) if word.startswith(".venv/bin/") else word
+            for word in shlex.split(line)]
+    return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+
+
+def make_dry_run(target_and_args):
+    """What `make` would execute for a README make command (-n: print, run nothing)."""
+    done = subprocess.run(["make", "-n", *shlex.split(target_and_args)], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
+# Each command the README prints, and the test that executes it.
+COVERED = {
+    "make run": "test_make_commands_are_wired_to_the_runner_and_the_tests",
+    "make test": "test_make_commands_are_wired_to_the_runner_and_the_tests (and CI: .ci/run)",
+    "export MNIST_NPZ=/path/to/mnist.npz": "the offline route, which every test here uses",
+    ".venv/bin/python -m mnist_helpers run --name quick -f quick.yaml": "test_the_quick_series",
+    ".venv/bin/python -m mnist_helpers run --only 05 -p TRAIN_SAMPLES 3000 -p EPOCHS 2":
+        "test_notebook_05_alone_twice_at_once",
+    ".venv/bin/papermill --help-notebook notebooks/04_training.ipynb": "test_help_notebook",
+    'make run ARGS="--name workshop -p SEED 7"': "test_make_commands_are_wired_to_the_runner_and_the_tests",
+    ".venv/bin/papermill notebooks/02_preprocessing.ipynb 02-small.ipynb --cwd notebooks -p TRAIN_SAMPLES 1000 "
+    "-p EPOCHS 1": "test_plain_papermill",
+    ".venv/bin/python -m mnist_helpers doctor": "tests/test_commands.py: test_doctor_on_a_good_setup",
+    ".venv/bin/python -m mnist_helpers fetch": "tests/test_commands.py: test_fetch_with_a_verified_copy_does_nothing",
+    "make learner": "test_make_learner",
+}
+
+
+def test_every_readme_command_is_executed_by_a_test():
+    assert set(commands()) == set(COVERED), "a new README command needs a test here (and a line in COVERED)"
+
+
+def test_make_commands_are_wired_to_the_runner_and_the_tests():
+    assert make_dry_run("run")[-1] == ".venv/bin/python -m mnist_helpers run "
+    assert make_dry_run('run ARGS="--name workshop -p SEED 7"')[-1] == (
+        ".venv/bin/python -m mnist_helpers run --name workshop -p SEED 7")
+    assert make_dry_run("test")[-2:] == [".venv/bin/ruff check .", ".venv/bin/python -m pytest "]
+    assert (ROOT / ".ci" / "run").read_text().rstrip().endswith("\nmake test"), "CI runs the README's test command"
+
+
+def test_make_learner(tmp_path):
+    line = make_dry_run(f"learner ARGS='--out {tmp_path / 'learner'}'")[-1]
+    assert line == f".venv/bin/python -m mnist_helpers learner --out {tmp_path / 'learner'}"
+    done = run(line, ROOT)
+    assert done.returncode == 0, done.stderr
+    assert len(list((tmp_path / "learner").glob("*.ipynb"))) == 7
+
+
+def test_help_notebook():
+    done = run(command(".venv/bin/papermill --help-notebook"), ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr
+    for name in ("EPOCHS", "TRAIN_SAMPLES", "RUN_DIR", "LEARNING_RATE"):
+        assert name in done.stdout
+
+
+def summary(folder):
+    return json.loads((folder / "summary.json").read_text())
+
+
+@pytest.mark.slow
+def test_the_quick_series(tmp_path, mnist_path):
+    """The README's small run of the whole series, with its parameters file as printed."""
+    (quick,) = [block for block in blocks("yaml") if block.startswith("# quick.yaml")]
+    (tmp_path / "quick.yaml").write_text(quick)
+    done = run(command(".venv/bin/python -m mnist_helpers run --name quick"), tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    folder = (tmp_path / "runs" / "quick").resolve()
+    result = summary(folder)
+    assert result["status"] == "complete"
+    names = [entry["notebook"] for entry in result["notebooks"]]
+    assert names == sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert result["parameters"] == yaml.safe_load(quick)
+    assert result["versions"]["keras"].startswith("3.") and result["machine"]["cpu_count"] >= 1
+    for entry in result["notebooks"]:
+        assert entry["status"] == "ok"
+        assert (folder / entry["notebook"]).is_file() and (folder / entry["notebook"]).with_suffix(".html").is_file()
+        assert entry["seconds"] > 0 and entry["cpu_seconds"] > 0 and 100 < entry["peak_mib"] < 4000, entry
+    entries = {entry["notebook"][:2]: entry for entry in result["notebooks"]}
+    training, analysis, cnn = entries["04"], entries["05"], entries["06"]
+    assert training["parameters"]["RUN_DIR"] == str(folder)
+    assert training["parameters"]["EPOCHS"] == 2, "what was passed"
+    assert training["parameters"]["BATCH_SIZE"] == 256, "and the defaults it ran with"
+    assert 0.5 <= training["metrics"]["test_accuracy"] <= 1.0
+    assert training["metrics"]["test_errors"] == round(10000 * training["metrics"]["test_error_rate"])
+    # 05 analysed the very model 04 trained in this run folder
+    assert analysis["metrics"]["test_accuracy"] == pytest.approx(training["metrics"]["test_accuracy"], abs=1e-6)
+    assert cnn["parameters"]["EPOCHS"] == 2 and cnn["parameters"]["BATCH_SIZE"] == 128, "passed, and its own default"
+    assert cnn["metrics"]["parameters"] == 225034
+    # 06 compared its CNN with the very MLP 04 trained in this run folder
+    assert cnn["metrics"]["mlp_test_errors"] == training["metrics"]["test_errors"]
+    assert entries["07"]["metrics"]["samples"] == 10
+    table = done.stdout[done.stdout.index("headline metrics"):]
+    assert "wall s" in done.stdout and "peak MiB" in done.stdout and "test_accuracy=" in table
+
+
+@pytest.mark.slow
+def test_notebook_05_alone_twice_at_once(tmp_path, mnist_path):
+    """The README's `--only 05`, started twice in the same second from one folder.
+
+    Each run claims its own folder (the second gets a -2 name), trains the model 05 needs
+    with 04's code inside 05's own kernel (no kernel in a kernel), and the same default seed
+    gives the same accuracy in both, within 0.2 percentage points (CPU threads may add
+    numbers in another order).
+    """
+    argv = shlex.split(command(".venv/bin/python -m mnist_helpers run --only 05"))
+    argv[0] = sys.executable
+    runs = [subprocess.Popen(argv, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)]
+    outputs = [process.communicate(timeout=900) for process in runs]
+    for process, (_, err) in zip(runs, outputs):
+        assert process.returncode == 0, err[-3000:]
+    folders = sorted((tmp_path / "runs").iterdir())
+    assert len(folders) == 2, "two runs, two folders, even when started in the same second"
+    accuracies = []
+    for folder in folders:
+        (entry,) = summary(folder)["notebooks"]
+        assert entry["status"] == "ok" and entry["parameters"]["RUN_DIR"] == str(folder.resolve())
+        assert (folder / "model.keras").is_file() and (folder / "04_training.metrics.json").is_file()
+        printed = "".join(output.get("text", "") for cell in nbformat.read(folder / "05_error_analysis.ipynb", 4).cells
+                          for output in cell.get("outputs", []))
+        assert "No model.keras in" in printed and "running the code of 04_training.ipynb here first" in printed
+        assert "04_training: " in printed, "04's sections are announced as they start"
+        accuracies.append(entry["metrics"]["test_accuracy"])
+    assert abs(accuracies[0] - accuracies[1]) <= 0.002
+
+
+@pytest.mark.slow
+def test_plain_papermill(tmp_path, mnist_path):
+    """The plain papermill example, from a folder holding a copy of notebooks/02."""
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(ROOT / "notebooks" / "02_preprocessing.ipynb", tmp_path / "notebooks")
+    done = run(command(".venv/bin/papermill notebooks/02_preprocessing.ipynb"), tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    executed = nbformat.read(tmp_path / "02-small.ipynb", 4)
+    assert executed.metadata["papermill"]["parameters"] == {"TRAIN_SAMPLES": 1000, "EPOCHS": 1}
