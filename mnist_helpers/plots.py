@@ -103,11 +103,11 @@ def plot_histories(histories, title="Learning curves", stops=None, error_rate=Tr
     colour: training solid with dots, validation dashed with squares, a star on the best epoch
     (lowest validation loss). Loss and error rate (1 - accuracy, `error_rate=True`) are drawn on
     log scales, so the late epochs, where overfitting shows, are not squashed by the first.
-    `stops` maps a run's name to `(epoch, text)`: a dotted vertical line there, labelled with
-    the text (e.g. where early stopping ends the run). Returns the figure.
+    `stops` maps a run's name to `(epoch, text)`: a dotted vertical line there, in the run's
+    colour, named in the legend (e.g. where early stopping ends the run). Returns the figure.
     """
     stops = stops or {}
-    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4.2))
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4.2 if len(histories) == 1 else 5))
     panels = ((ax_loss, "loss", "cross-entropy loss (log scale)"),
               (ax_acc, "accuracy", "error rate, % (log scale)" if error_rate else "accuracy"))
     for (name, history), color in zip(histories.items(), RUN_COLORS):
@@ -127,10 +127,10 @@ def plot_histories(histories, title="Learning curves", stops=None, error_rate=Tr
                             label=f"{prefix}best epoch ({best})")
             if name in stops:
                 epoch, text = stops[name]
-                ax.axvline(epoch, color=color, ls=":", lw=1.6)
-                ax.text(epoch, 0.97, f" {text}", transform=ax.get_xaxis_transform(), color=color,
-                        fontsize=9, va="top", ha="right" if epoch > 0.6 * len(epochs) else "left", rotation=0)
+                ax.axvline(epoch, color=color, ls=":", lw=2, label=f"{text} ({epoch})")
+    longest = max(len(history["loss"]) for history in histories.values())
     for ax, metric, label in panels:
+        ax.set_xlim(0.5, longest + 0.8)  # room for the markers at both ends
         if metric == "loss" or error_rate:
             ax.set_yscale("log")
         ax.set_xlabel("epoch")
@@ -143,7 +143,7 @@ def plot_histories(histories, title="Learning curves", stops=None, error_rate=Tr
     if len(histories) > 1:
         fig.legend(handles, labels, loc="lower center", ncol=min(3, len(labels)), fontsize=9, frameon=False)
         fig.suptitle(title)
-        fig.tight_layout(rect=(0, 0.06 * np.ceil(len(labels) / 3), 1, 1))
+        fig.tight_layout(rect=(0, 0.05 * np.ceil(len(labels) / 3), 1, 1))
     else:
         ax_loss.legend(fontsize=9)
         fig.suptitle(title)
