@@ -41,23 +41,11 @@ def show_digits(images, titles=None, n_cols=10, title=None, size=1.1, title_colo
 def plot_history(history, title="Learning curves"):
     """Loss and accuracy per epoch, training against validation (notebook 04).
 
-    `history` is the dict in `model.fit(...).history` (or the JSON saved from it).
+    `history` is the dict in `model.fit(...).history` (or the JSON saved from it). The loss
+    is drawn on a log scale, so the first epoch does not squash the others, and the epoch
+    with the lowest validation loss (the best epoch) is marked with a star.
     """
-    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.6))
-    epochs = np.arange(1, len(history["loss"]) + 1)
-    for ax, metric, label in ((ax_loss, "loss", "cross-entropy loss"), (ax_acc, "accuracy", "accuracy")):
-        ax.plot(epochs, history[metric], "o-", color=CLASS_COLORS[0], label="training")
-        if f"val_{metric}" in history:
-            ax.plot(epochs, history[f"val_{metric}"], "s--", color=CLASS_COLORS[6], label="validation")
-        ax.set_xlabel("epoch")
-        ax.set_ylabel(label)
-        ax.grid(alpha=0.3)
-        ax.legend()
-    ax_loss.set_title("Loss (lower is better)")
-    ax_acc.set_title("Accuracy (higher is better)")
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    return plot_histories({"": history}, title=title, error_rate=False)
 
 
 def plot_matrix(matrix, title, value_format="d", ax=None, colorbar_label="count"):
@@ -188,3 +176,61 @@ def overlapping_labels(artists):
         boxes.append((patch or artist).get_window_extent(renderer))
     return [(artists[i].get_text(), artists[j].get_text()) for i in range(len(boxes)) for j in range(i + 1, len(boxes))
             if boxes[i].overlaps(boxes[j])]
+
+
+RUN_COLORS = (CLASS_COLORS[0], CLASS_COLORS[6], CLASS_COLORS[3], CLASS_COLORS[8])  # dark blue, rose, green, purple
+
+
+def plot_histories(histories, title="Learning curves", stops=None, error_rate=True):
+    """Training and validation curves of several runs on the same axes (notebook 04).
+
+    `histories` maps each run's name to its `model.fit(...).history` dict. Each run gets one
+    colour: training solid with dots, validation dashed with squares, a star on the best epoch
+    (lowest validation loss). Loss and error rate (1 - accuracy, `error_rate=True`) are drawn on
+    log scales, so the late epochs, where overfitting shows, are not squashed by the first.
+    `stops` maps a run's name to `(epoch, text)`: a dotted vertical line there, in the run's
+    colour, named in the legend (e.g. where early stopping ends the run). Returns the figure.
+    """
+    stops = stops or {}
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4.2 if len(histories) == 1 else 5))
+    panels = ((ax_loss, "loss", "cross-entropy loss (log scale)"),
+              (ax_acc, "accuracy", "error rate, % (log scale)" if error_rate else "accuracy"))
+    for (name, history), color in zip(histories.items(), RUN_COLORS):
+        epochs = np.arange(1, len(history["loss"]) + 1)
+        prefix = f"{name}, " if name else ""
+        best = int(np.argmin(history["val_loss"])) + 1 if "val_loss" in history else None
+        for ax, metric, _ in panels:
+            for key, style, kind in ((metric, "o-", "training"), (f"val_{metric}", "s--", "validation")):
+                if key not in history:
+                    continue
+                values = np.asarray(history[key], dtype=float)
+                if metric == "accuracy" and error_rate:
+                    values = 100 * (1 - values)
+                ax.plot(epochs, values, style, color=color, markersize=4, lw=1.6, label=prefix + kind)
+                if best is not None and kind == "validation":
+                    ax.plot(best, values[best - 1], "*", color=color, markersize=16, markeredgecolor="black",
+                            label=f"{prefix}best epoch ({best})")
+            if name in stops:
+                epoch, text = stops[name]
+                ax.axvline(epoch, color=color, ls=":", lw=2, label=f"{text} ({epoch})")
+    longest = max(len(history["loss"]) for history in histories.values())
+    for ax, metric, label in panels:
+        ax.set_xlim(0.5, longest + 0.8)  # room for the markers at both ends
+        if metric == "loss" or error_rate:
+            ax.set_yscale("log")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(label)
+        ax.grid(alpha=0.3, which="both")
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    ax_loss.set_title("Loss (lower is better)")
+    ax_acc.set_title("Error rate (lower is better)" if error_rate else "Accuracy (higher is better)")
+    handles, labels = ax_loss.get_legend_handles_labels()
+    if len(histories) > 1:
+        fig.legend(handles, labels, loc="lower center", ncol=min(3, len(labels)), fontsize=9, frameon=False)
+        fig.suptitle(title)
+        fig.tight_layout(rect=(0, 0.05 * np.ceil(len(labels) / 3), 1, 1))
+    else:
+        ax_loss.legend(fontsize=9)
+        fig.suptitle(title)
+        fig.tight_layout()
+    return fig

@@ -1,0 +1,59 @@
+"""The learning-curve figures of notebooks 04 and 06 (mnist_helpers.plots)."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from mnist_helpers import plots  # noqa: E402
+
+# Validation loss lowest at epoch 2, then rising: a small picture of overfitting.
+OVERFITS = {"loss": [0.5, 0.2, 0.1, 0.05], "val_loss": [0.3, 0.2, 0.25, 0.3],
+            "accuracy": [0.8, 0.9, 0.95, 0.99], "val_accuracy": [0.85, 0.9, 0.89, 0.88]}
+STEADY = {"loss": [0.9, 0.3, 0.2], "val_loss": [0.2, 0.1, 0.05], "accuracy": [0.7, 0.9, 0.95],
+          "val_accuracy": [0.9, 0.95, 0.97]}
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def labels(ax):
+    return ax.get_legend_handles_labels()[1]
+
+
+def test_plot_history_keeps_notebook_06s_call_and_marks_the_best_epoch():
+    fig = plots.plot_history(OVERFITS, title="Training the CNN")
+    ax_loss, ax_acc = fig.axes
+    assert fig._suptitle.get_text() == "Training the CNN"
+    assert ax_loss.get_yscale() == "log" and ax_acc.get_yscale() == "linear"
+    assert labels(ax_loss) == ["training", "validation", "best epoch (2)"]
+    star = ax_loss.lines[2]
+    assert list(star.get_xdata()) == [2] and list(star.get_ydata()) == [0.2]
+    assert list(ax_acc.lines[1].get_ydata()) == OVERFITS["val_accuracy"], "accuracy as given"
+
+
+def test_plot_history_without_validation_draws_training_only():
+    fig = plots.plot_history({"loss": [1.0, 0.5], "accuracy": [0.5, 0.8]})
+    assert labels(fig.axes[0]) == ["training"]
+
+
+def test_plot_histories_puts_runs_on_the_same_axes_with_error_rates_and_stops():
+    fig = plots.plot_histories({"plain": OVERFITS, "regularised": STEADY}, title="both",
+                               stops={"plain": (4, "plain, early stopping would end it after epoch")})
+    ax_loss, ax_acc = fig.axes
+    assert ax_loss.get_yscale() == "log" and ax_acc.get_yscale() == "log"
+    assert "plain, best epoch (2)" in labels(ax_loss) and "regularised, best epoch (3)" in labels(ax_loss)
+    assert "plain, early stopping would end it after epoch (4)" in labels(ax_loss)
+    error_rates = ax_acc.lines[1].get_ydata()  # plain, validation
+    np.testing.assert_allclose(error_rates, [15, 10, 11, 12])
+    plain_colour, regularised_colour = ax_loss.lines[0].get_color(), ax_loss.lines[-1].get_color()
+    assert plain_colour != regularised_colour
+    left, right = ax_loss.get_xlim()
+    assert left < 1 and right > 4, "room for the markers at both ends"
+    assert fig.legends, "one legend for both panels, below them"
