@@ -103,3 +103,42 @@ def show_probabilities(images, probabilities, titles, title):
     fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def digit_gallery(images, titles, title, n_cols=8):
+    """A gallery of 28x28 digits with captions large enough for a projector (notebook 06).
+
+    Like `show_digits`, with bigger panels and 10-point captions, so that a row of eight stays
+    readable at 1024x768.
+    """
+    fig = show_digits(images, titles=titles, n_cols=n_cols, title=None, size=1.25)
+    for ax in fig.axes:
+        ax.title.set_fontsize(10)
+    fig.suptitle(title, fontsize=12)
+    fig.tight_layout()
+    return fig
+
+
+def plot_seed_runs(groups, title, ylabel="accuracy"):
+    """One dot per training run (seed) and a bar at the mean, for each group (notebook 06).
+
+    `groups` maps a label to the values of its runs; the dots show the spread a claim must beat.
+    """
+    from matplotlib.ticker import PercentFormatter
+
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    colors, markers = [CLASS_COLORS[i] for i in (0, 6, 3, 7, 4)], "os^Dv"
+    for index, values in enumerate(groups.values()):
+        color, marker = colors[index % len(colors)], markers[index % len(markers)]
+        offsets = np.linspace(-0.12, 0.12, len(values)) if len(values) > 1 else [0.0]
+        ax.plot(index + np.asarray(offsets), values, marker, color=color, markersize=8)
+        ax.hlines(np.mean(values), index - 0.25, index + 0.25, color=color, linewidth=2)
+    ax.set_xticks(range(len(groups)))
+    ax.set_xticklabels(list(groups), fontsize=10)
+    ax.set_xlim(-0.6, len(groups) - 0.4)
+    ax.set_ylabel(ylabel, fontsize=10)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_title(title, fontsize=11)
+    fig.tight_layout()
+    return fig
