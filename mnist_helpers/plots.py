@@ -137,7 +137,7 @@ def plot_seed_runs(groups, title, ylabel="accuracy"):
     ax.set_xticklabels(list(groups), fontsize=10)
     ax.set_xlim(-0.6, len(groups) - 0.4)
     ax.set_ylabel(ylabel, fontsize=10)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.grid(axis="y", alpha=0.3)
     ax.set_title(title, fontsize=11)
     fig.tight_layout()
