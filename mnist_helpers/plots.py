@@ -101,7 +101,7 @@ def show_probabilities(images, probabilities, titles, title):
 
 
 def digit_gallery(images, captions, title, n_cols=8, size=1.1):
-    """Digits in a grid with 9 pt captions, at most 8 wide, readable at 1024x768 (notebook 05).
+    """Digits in a grid with 9 pt captions, at most 8 wide, readable at 1024x768 (notebooks 05 and 06).
 
     `images` may be (n, 28, 28) or flattened (n, 784); a caption may hold two lines.
     Blank images (all zeros) with an empty caption leave a cell empty, to end a row early.
@@ -233,4 +233,28 @@ def plot_histories(histories, title="Learning curves", stops=None, error_rate=Tr
         ax_loss.legend(fontsize=9)
         fig.suptitle(title)
         fig.tight_layout()
+
+
+def plot_seed_runs(groups, title, ylabel="accuracy"):
+    """One dot per training run (seed) and a bar at the mean, for each group (notebook 06).
+
+    `groups` maps a label to the values of its runs; the dots show the spread a claim must beat.
+    """
+    from matplotlib.ticker import PercentFormatter
+
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    colors, markers = [CLASS_COLORS[i] for i in (0, 6, 3, 7, 4)], "os^Dv"
+    for index, values in enumerate(groups.values()):
+        color, marker = colors[index % len(colors)], markers[index % len(markers)]
+        offsets = np.linspace(-0.12, 0.12, len(values)) if len(values) > 1 else [0.0]
+        ax.plot(index + np.asarray(offsets), values, marker, color=color, markersize=8)
+        ax.hlines(np.mean(values), index - 0.25, index + 0.25, color=color, linewidth=2)
+    ax.set_xticks(range(len(groups)))
+    ax.set_xticklabels(list(groups), fontsize=10)
+    ax.set_xlim(-0.6, len(groups) - 0.4)
+    ax.set_ylabel(ylabel, fontsize=10)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_title(title, fontsize=11)
+    fig.tight_layout()
     return fig
