@@ -233,6 +233,7 @@ def plot_histories(histories, title="Learning curves", stops=None, error_rate=Tr
         ax_loss.legend(fontsize=9)
         fig.suptitle(title)
         fig.tight_layout()
+    return fig
 
 
 def plot_seed_runs(groups, title, ylabel="accuracy"):
