@@ -109,7 +109,8 @@ def _background(gray, ink_pixels=None):
     return (terms @ coefficients).reshape(gray.shape)
 
 
-def _mean3x3(image):
+def smooth3x3(image):
+    """Each pixel replaced by the mean of the 3x3 pixels around it (edges repeated)."""
     padded = np.pad(image, 1, mode="edge")
     return sum(padded[r:r + image.shape[0], c:c + image.shape[1]] for r in range(3) for c in range(3)) / 9
 
@@ -154,7 +155,7 @@ def polarity(gray):
     background = _background(gray)
     for _ in range(2):  # refit without the pixels that look like ink, so strokes do not bend the surface
         residual = gray - background
-        deviation = _mean3x3(residual - np.median(residual))  # smoothed: one noisy pixel is not a stroke
+        deviation = smooth3x3(residual - np.median(residual))  # smoothed: one noisy pixel is not a stroke
         sign = -1 if -deviation.min() >= deviation.max() else 1
         spread = np.median(np.abs(residual - np.median(residual)))
         background = _background(gray, ink_pixels=sign * residual > 3 * spread + 0.02)
@@ -170,12 +171,12 @@ def ink_contrast(gray):
     least a third of one grey level), the scale on which `find_ink` compares the strongest ink.
     """
     sign = polarity(gray)
-    paper = paper_surface(_mean3x3(gray), sign)  # smoothed first, so the paper is not its brightest noise
+    paper = paper_surface(smooth3x3(gray), sign)  # smoothed first, so the paper is not its brightest noise
     # relative to the local paper: under half the light, ink and paper both reflect half as much
     reference = np.maximum(paper if sign < 0 else 1 - paper, 0.05)  # light ink: from the board's level to white
     contrast = sign * (gray - paper) / reference
     contrast -= np.median(contrast)  # most pixels are paper: their level is 0
-    smoothed = _mean3x3(contrast)
+    smoothed = smooth3x3(contrast)
     noise = 1.4826 * float(np.median(np.abs(smoothed - np.median(smoothed))))
     return contrast, sign, max(noise, 1 / 255 / 3 / float(np.median(reference)))
 
@@ -187,7 +188,7 @@ def find_ink(gray):
     of the paper's own noise by MIN_SIGNAL_TO_NOISE: a blank page, however lit.
     """
     contrast, sign, noise = ink_contrast(gray)
-    strongest = float(_mean3x3(contrast).max())  # averaged over 3x3 so one noisy pixel cannot set it
+    strongest = float(smooth3x3(contrast).max())  # averaged over 3x3 so one noisy pixel cannot set it
     if strongest < MIN_SIGNAL_TO_NOISE * noise:
         raise DigitImageError(
             f"No ink found: the strongest mark differs from the paper by {strongest:.1%}, "
