@@ -188,7 +188,8 @@ def find_ink(gray):
     of the paper's own noise by MIN_SIGNAL_TO_NOISE: a blank page, however lit.
     """
     contrast, sign, noise = ink_contrast(gray)
-    strongest = float(smooth3x3(contrast).max())  # averaged over 3x3 so one noisy pixel cannot set it
+    smoothed = smooth3x3(contrast)
+    strongest = float(smoothed.max())  # averaged over 3x3 so one noisy pixel cannot set it
     if strongest < MIN_SIGNAL_TO_NOISE * noise:
         raise DigitImageError(
             f"No ink found: the strongest mark differs from the paper by {strongest:.1%}, "
@@ -198,6 +199,7 @@ def find_ink(gray):
         )
     floor = INK_FLOOR_NOISE * noise  # weaker than this is paper texture, noise or shadow
     ink = np.clip((contrast - floor) / (strongest - floor), 0, 1)
+    ink[smoothed <= floor] = 0  # a lone noisy pixel is not ink: a stroke is strong over its 3x3 neighbours too
     return ink.astype("float32"), ("dark on light" if sign < 0 else "light on dark")
 
 

@@ -195,8 +195,8 @@ def test_a_photo_of_a_blank_page_is_refused_by_its_own_noise(shadow, noise):
 
 
 def test_the_same_page_with_a_faint_digit_is_read():
-    """The refusal is relative: a light pencil stroke on that noisy, vignetted page still counts."""
-    gray = page(noise=0.02)
+    """The refusal is relative: a light pencil stroke on that noisy page, half in shadow, still counts."""
+    gray = page(noise=0.02, shadow="right half")
     stroke = drawing(size=(640, 480)).astype("float32") / 255  # 1 paper, 0 ink
     gray = gray * (1 - 0.3 * (1 - stroke))  # the stroke reflects 30 % less light than the paper under it
     steps = hw.preprocess_steps(jpeg(gray))
