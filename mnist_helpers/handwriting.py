@@ -5,6 +5,12 @@ blank background, was fitted into a 20x20 box keeping its aspect ratio, anti-ali
 levels, then placed in a 28x28 field so that its centre of mass sits at the centre (pixel
 (14, 14): MNIST's own digits average (14.0, 14.0)). `preprocess_steps` does the same to any
 image and keeps every stage, so the notebook can show them; `to_mnist` returns the result.
+
+Finding the ink: the paper's brightness under the ink is estimated at every pixel by a
+grey-level closing (`paper_surface`), so uneven light and shadows broader than the sliding
+square stay paper; the contrast is measured against it. "No digit here" is decided against the
+paper's own noise, not a fixed threshold: the strongest ink must stand out by
+MIN_SIGNAL_TO_NOISE times the noise (`find_ink`), and ink under INK_FLOOR_NOISE times it is dropped.
 """
 
 import io
