@@ -86,7 +86,7 @@ def show_probabilities(images, probabilities, titles, title, n_cols=5):
     n = len(images)
     n_cols = min(n, n_cols)
     n_rows = -(-n // n_cols)
-    fig, axes = plt.subplots(2 * n_rows, n_cols, figsize=(2.0 * n_cols, 3.3 * n_rows + 0.5), squeeze=False,
+    fig, axes = plt.subplots(2 * n_rows, n_cols, figsize=(max(2.0 * n_cols, 4.5), 3.3 * n_rows + 0.8), squeeze=False,
                              gridspec_kw={"height_ratios": [1, 1] * n_rows})
     width = 0.8 / len(probabilities)
     colors = (CLASS_COLORS[0], CLASS_COLORS[6], CLASS_COLORS[3])
@@ -110,7 +110,7 @@ def show_probabilities(images, probabilities, titles, title, n_cols=5):
         else:
             bar_ax.set_ylabel("probability", fontsize=9)
     handles, labels = axes[1, 0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="upper right", fontsize=9, ncol=len(probabilities))
-    fig.suptitle(title, fontsize=10, x=0.02, ha="left")
-    fig.tight_layout(rect=(0, 0, 1, 0.97))
+    fig.legend(handles, labels, loc="lower center", fontsize=9, ncol=len(probabilities))  # below: never on the title
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout(rect=(0, 0.2 / fig.get_figheight(), 1, 1))
     return fig
