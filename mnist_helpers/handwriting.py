@@ -5,6 +5,12 @@ blank background, was fitted into a 20x20 box keeping its aspect ratio, anti-ali
 levels, then placed in a 28x28 field so that its centre of mass sits at the centre (pixel
 (14, 14): MNIST's own digits average (14.0, 14.0)). `preprocess_steps` does the same to any
 image and keeps every stage, so the notebook can show them; `to_mnist` returns the result.
+
+Finding the ink: the paper's brightness under the ink is estimated at every pixel by a
+grey-level closing (`paper_surface`), so uneven light and shadows broader than the sliding
+square stay paper; the contrast is measured against it. "No digit here" is decided against the
+paper's own noise, not a fixed threshold: the strongest ink must stand out by
+MIN_SIGNAL_TO_NOISE times the noise (`find_ink`), and ink under INK_FLOOR_NOISE times it is dropped.
 """
 
 import io
@@ -19,8 +25,9 @@ BOX = 20  # MNIST's digits fill a 20x20 box ...
 SIZE = 28  # ... inside a 28x28 image
 CENTRE = 14.0  # where MNIST's centres of mass lie, in pixel indices (row, column)
 WORKING_SIDE = 512  # larger images are shrunk to this before the analysis: plenty for a 20x20 result
-MIN_CONTRAST = 0.08  # ink must differ from the paper around it by 8 %, or the image counts as blank
-INK_FLOOR = 0.3  # after scaling ink to [0, 1], weaker values are paper texture, noise or shadow
+PAPER_WINDOW = 0.25  # the paper is what stays once details narrower than this share of the image are removed
+MIN_SIGNAL_TO_NOISE = 20  # the strongest ink must stand out of the paper by 20 times the paper's noise
+INK_FLOOR_NOISE = 10  # ink weaker than 10 times that noise (about 3 times a single pixel's) is texture, noise or shadow
 CROP_TRIM = 0.002  # share of the ink left outside the crop on each side: a stray speck must not stretch it
 
 
@@ -33,8 +40,20 @@ def read_grayscale(source):
 
     Transparent pixels count as white paper; phone photos are turned upright (EXIF); 16-bit
     and floating-point images are scaled by their own range; images larger than WORKING_SIDE
-    are shrunk, anti-aliased, to WORKING_SIDE on their longer side.
+    are shrunk, anti-aliased, to WORKING_SIDE on their longer side. A 2-D NumPy array is taken
+    as grey levels already (0 black, 1 white). Pixels that are not numbers (NaN) are refused.
     """
+    if isinstance(source, np.ndarray):
+        gray = _checked(np.asarray(source, dtype="float32"), "the array")
+    else:
+        gray = _read_file(source)
+    if max(gray.shape) > WORKING_SIDE:  # shrink after the conversion, so every kind of image is anti-aliased alike
+        gray = _fit_longer_side(gray, WORKING_SIDE)
+    return np.clip(gray, 0, 1)
+
+
+def _read_file(source):
+    """Grey levels (0 black, 1 white) of the image in a file (path) or in bytes."""
     name = "the uploaded image" if isinstance(source, bytes) else str(source)
     if not isinstance(source, bytes) and not Path(source).is_file():
         raise DigitImageError(f"No image file at {name}. Check the path (it is relative to the notebook's folder).")
@@ -46,10 +65,12 @@ def read_grayscale(source):
                 if image.mode in ("RGBA", "LA", "P", "PA"):
                     image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image.convert("RGBA"))
                 if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):  # convert("L") would clip these
-                    gray = np.asarray(image, dtype="float32")
+                    gray = _checked(np.asarray(image, dtype="float32"), name)
                     gray = gray / max(float(gray.max()), 1.0)
                 else:
                     gray = np.asarray(image.convert("L"), dtype="float32") / 255
+    except DigitImageError:
+        raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         raise DigitImageError(
             f"{name} is too large to read safely (over {Image.MAX_IMAGE_PIXELS:,} pixels). "
@@ -59,9 +80,20 @@ def read_grayscale(source):
         raise DigitImageError(f"{name} is not an image file Pillow can read. Use a PNG or JPEG file.") from None
     except (OSError, SyntaxError, ValueError) as error:  # a truncated or damaged file
         raise DigitImageError(f"Cannot read {name} as an image ({error}). Use a PNG or JPEG file.") from None
-    if max(gray.shape) > WORKING_SIDE:  # shrink after the conversion, so every kind of image is anti-aliased alike
-        gray = _fit_longer_side(gray, WORKING_SIDE)
-    return np.clip(gray, 0, 1)
+    return gray
+
+
+def _checked(gray, name):
+    """`gray` as a 2-D float array of numbers, or a DigitImageError saying what is wrong."""
+    if gray.ndim != 2 or min(gray.shape) < 2:
+        raise DigitImageError(f"{name} has shape {gray.shape}: give one grey level per pixel, a 2-D array.")
+    bad = int(np.count_nonzero(~np.isfinite(gray)))
+    if bad:
+        raise DigitImageError(
+            f"{name} has {bad:,} pixel{'s' * (bad > 1)} that {'are' if bad > 1 else 'is'} not a number (NaN or "
+            f"infinite). Replace them (e.g. np.nan_to_num(image, nan=1.0) for white paper) or use another image."
+        )
+    return gray
 
 
 def _fit_longer_side(image, side):
@@ -78,38 +110,102 @@ def _background(gray, ink_pixels=None):
     y, x = rows / gray.shape[0] - 0.5, cols / gray.shape[1] - 0.5
     terms = np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], axis=-1).reshape(-1, 6)
     paper = np.ones(gray.size, bool) if ink_pixels is None else ~ink_pixels.ravel()
-    coefficients, *_ = np.linalg.lstsq(terms[paper], gray.ravel()[paper], rcond=None)
+    fitted = terms[paper]  # least squares by the normal equations: 6 unknowns, well-conditioned terms
+    coefficients = np.linalg.solve(fitted.T @ fitted + 1e-6 * np.eye(6), fitted.T @ gray.ravel()[paper])
     return (terms @ coefficients).reshape(gray.shape)
 
 
-def _mean3x3(image):
+def smooth3x3(image):
+    """Each pixel replaced by the mean of the 3x3 pixels around it (edges repeated)."""
     padded = np.pad(image, 1, mode="edge")
     return sum(padded[r:r + image.shape[0], c:c + image.shape[1]] for r in range(3) for c in range(3)) / 9
 
 
-def find_ink(gray):
-    """Ink strength in [0, 1] per pixel, whatever the ink's colour and the light.
+def _sliding(image, size, reduce, fill):
+    """max or min (`reduce`) over a size x size square around each pixel (size odd), in O(log size) passes."""
+    for _ in range(2):  # down the columns, then (transposed) along the rows
+        result = np.pad(image, ((size // 2, size // 2), (0, 0)), constant_values=fill)
+        width = 1  # result[i] covers rows i to i + width - 1: double that by combining with a shifted copy
+        while 2 * width <= size:
+            result = reduce(result[:-width], result[width:])
+            width *= 2
+        if size > width:  # one more shifted copy covers the remainder
+            result = reduce(result[:width - size], result[size - width:])
+        image = result.T
+    return image
 
-    The paper is the smooth part of the image (uneven light included), ink what stands out
-    from it. Which way it stands out most, darker or lighter, gives the polarity. Raises DigitImageError if
-    nothing stands out.
+
+def paper_surface(gray, sign):
+    """The paper's brightness under the ink: a grey-level closing (dark ink) or opening (light ink).
+
+    A PAPER_WINDOW-wide square slides over the image: the brightest level it finds, then the
+    darkest of those (the other way round for light ink). Strokes, thinner than the square,
+    vanish; the light and shadows, broader than it, stay, however sharp their edges.
+    """
+    size = 2 * round(PAPER_WINDOW * max(gray.shape) / 2) + 1
+    first, second = (np.maximum, np.minimum) if sign < 0 else (np.minimum, np.maximum)
+    big = np.inf if sign < 0 else -np.inf
+    # repeat the edge pixels outwards, so a page darker towards its edges (or a shadow reaching them) stays paper
+    margin = size // 2
+    extended = np.pad(gray, margin, mode="edge")
+    surface = _sliding(_sliding(extended, size, first, -big), size, second, big)
+    return surface[margin:margin + gray.shape[0], margin:margin + gray.shape[1]]
+
+
+def polarity(gray):
+    """-1 for dark ink on light paper, +1 for light ink on a dark board.
+
+    A gently curved surface is fitted to the image (refitted without the pixels that stand
+    out); the ink is what stands out from it most, darker or lighter.
     """
     background = _background(gray)
     for _ in range(2):  # refit without the pixels that look like ink, so strokes do not bend the surface
         residual = gray - background
-        deviation = _mean3x3(residual - np.median(residual))  # smoothed: one noisy pixel is not a stroke
+        deviation = smooth3x3(residual - np.median(residual))  # smoothed: one noisy pixel is not a stroke
         sign = -1 if -deviation.min() >= deviation.max() else 1
         spread = np.median(np.abs(residual - np.median(residual)))
         background = _background(gray, ink_pixels=sign * residual > 3 * spread + 0.02)
+    return sign
+
+
+def ink_contrast(gray):
+    """Ink strength per pixel relative to the paper under it, its polarity, and the paper's noise.
+
+    Returns (contrast, sign, noise): contrast is 0 on clean paper and 0.5 where a stroke
+    reflects half the light of the paper around it; noise is the spread of the contrast
+    averaged over 3x3 pixels (median absolute deviation, scaled to a standard deviation; at
+    least a third of one grey level), the scale on which `find_ink` compares the strongest ink.
+    """
+    sign = polarity(gray)
+    paper = paper_surface(smooth3x3(gray), sign)  # smoothed first, so the paper is not its brightest noise
     # relative to the local paper: under half the light, ink and paper both reflect half as much
-    ink = np.clip(sign * (gray - background) / np.maximum(background, 0.05), 0, None)
-    contrast = float(_mean3x3(ink).max())  # strongest ink, averaged over 3x3 so one noisy pixel cannot set it
-    if contrast < MIN_CONTRAST:
+    reference = np.maximum(paper if sign < 0 else 1 - paper, 0.05)  # light ink: from the board's level to white
+    contrast = sign * (gray - paper) / reference
+    contrast -= np.median(contrast)  # most pixels are paper: their level is 0
+    smoothed = smooth3x3(contrast)
+    noise = 1.4826 * float(np.median(np.abs(smoothed - np.median(smoothed))))
+    return contrast, sign, max(noise, 1 / 255 / 3 / float(np.median(reference)))
+
+
+def find_ink(gray):
+    """Ink strength in [0, 1] per pixel, whatever the ink's colour and the light, and its polarity.
+
+    Raises DigitImageError when the strongest ink (averaged over 3x3 pixels) does not stand out
+    of the paper's own noise by MIN_SIGNAL_TO_NOISE: a blank page, however lit.
+    """
+    contrast, sign, noise = ink_contrast(gray)
+    smoothed = smooth3x3(contrast)
+    strongest = float(smoothed.max())  # averaged over 3x3 so one noisy pixel cannot set it
+    if strongest < MIN_SIGNAL_TO_NOISE * noise:
         raise DigitImageError(
-            f"No ink found: the strongest contrast with the paper is {contrast:.0%}, under the {MIN_CONTRAST:.0%} "
-            f"a digit needs. Is the image blank? Photograph the digit in good light, in dark ink on plain paper."
+            f"No ink found: the strongest mark differs from the paper by {strongest:.1%}, "
+            f"{strongest / noise:.1f} times the paper's own noise ({noise:.2%}); a digit stands out by at least "
+            f"{MIN_SIGNAL_TO_NOISE} times. Is the page blank? Photograph the digit in good light, "
+            f"in dark ink on plain paper."
         )
-    ink = np.clip((ink / contrast - INK_FLOOR) / (1 - INK_FLOOR), 0, 1)
+    floor = INK_FLOOR_NOISE * noise  # weaker than this is paper texture, noise or shadow
+    ink = np.clip((contrast - floor) / (strongest - floor), 0, 1)
+    ink[smoothed <= floor] = 0  # a lone noisy pixel is not ink: a stroke is strong over its 3x3 neighbours too
     return ink.astype("float32"), ("dark on light" if sign < 0 else "light on dark")
 
 
@@ -151,7 +247,7 @@ def place_by_centre_of_mass(digit, size=SIZE, centre=CENTRE):
 
 
 def preprocess_steps(source):
-    """Every stage from a file (path or bytes) to an MNIST-style 28x28 image in [0, 1].
+    """Every stage from a file (path or bytes) or a 2-D array of grey levels to an MNIST-style 28x28 image.
 
     Returns a dict: "grayscale", "ink", "cropped", "boxed" (at most 20x20) and "mnist"
     (28x28, float32), plus "polarity" ("dark on light" or "light on dark").
@@ -167,6 +263,17 @@ def preprocess_steps(source):
 def to_mnist(source):
     """An MNIST-style 28x28 float32 image in [0, 1] (ink 1) from an image file of one digit."""
     return preprocess_steps(source)["mnist"]
+
+
+def digit_photo(ink, side=64, margin=16):
+    """A small ink array (e.g. scikit-learn's 8x8 digits, ink 0 to 1) drawn as a clean photo would show it.
+
+    Dark on white (grey level 1 - ink), enlarged to side x side with bilinear interpolation, on
+    a page with `margin` pixels of paper all round, as a photo has paper around the digit
+    (notebook 07 reads UCI's optdigits this way).
+    """
+    enlarged = Image.fromarray(1 - np.asarray(ink, dtype="float32")).resize((side, side), Image.Resampling.BILINEAR)
+    return np.pad(np.clip(np.asarray(enlarged), 0, 1), margin, constant_values=1.0)
 
 
 def naive_resize(source):

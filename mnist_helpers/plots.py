@@ -72,31 +72,42 @@ def plot_matrix(matrix, title, value_format="d", ax=None, colorbar_label="count"
     return ax
 
 
-def show_probabilities(images, probabilities, titles, title):
+def show_probabilities(images, probabilities, titles, title, n_cols=5):
     """Each 28x28 input above its predicted probabilities, one bar colour per model (notebook 07).
 
-    `probabilities` maps a model's name to its (n, 10) predictions for `images`.
+    `probabilities` maps a model's name to its (n, 10) predictions for `images`. At most
+    `n_cols` digits per row, so that the ten bar labels stay readable on a 1024x768 screen.
     """
     n = len(images)
-    fig, axes = plt.subplots(2, n, figsize=(1.9 * n, 3.8), gridspec_kw={"height_ratios": [1, 1.1]}, squeeze=False)
+    n_cols = min(n, n_cols)
+    n_rows = -(-n // n_cols)
+    fig, axes = plt.subplots(2 * n_rows, n_cols, figsize=(max(2.0 * n_cols, 4.5), 3.3 * n_rows + 0.8), squeeze=False,
+                             gridspec_kw={"height_ratios": [1, 1] * n_rows})
     width = 0.8 / len(probabilities)
-    for column in range(n):
-        axes[0, column].imshow(images[column], cmap=IMAGE_CMAP, vmin=0, vmax=1)
-        axes[0, column].set_title(titles[column], fontsize=8)
-        axes[0, column].axis("off")
-        ax = axes[1, column]
-        for k, ((name, probs), color) in enumerate(zip(probabilities.items(), (CLASS_COLORS[0], CLASS_COLORS[6]))):
-            ax.bar(np.arange(10) + (k - (len(probabilities) - 1) / 2) * width, probs[column], width=width,
-                   color=color, label=name)
-        ax.set_xticks(range(10))
-        ax.tick_params(labelsize=6)
-        ax.set_ylim(0, 1)
-        if column:
-            ax.set_yticklabels([])
-    axes[1, 0].set_ylabel("probability", fontsize=8)
-    axes[1, -1].legend(fontsize=7, loc="upper right")
-    fig.suptitle(title)
-    fig.tight_layout()
+    colors = (CLASS_COLORS[0], CLASS_COLORS[6], CLASS_COLORS[3])
+    for index in range(n_rows * n_cols):
+        image_ax, bar_ax = axes[2 * (index // n_cols), index % n_cols], axes[2 * (index // n_cols) + 1, index % n_cols]
+        image_ax.axis("off")
+        if index >= n:
+            bar_ax.axis("off")
+            continue
+        image_ax.imshow(images[index], cmap=IMAGE_CMAP, vmin=0, vmax=1)
+        image_ax.set_title(titles[index], fontsize=9)
+        for k, ((name, probs), color) in enumerate(zip(probabilities.items(), colors)):
+            bar_ax.bar(np.arange(10) + (k - (len(probabilities) - 1) / 2) * width, probs[index], width=width,
+                       color=color, label=name)
+        bar_ax.set_xticks(range(10))
+        bar_ax.tick_params(labelsize=9)
+        bar_ax.set_ylim(0, 1)
+        bar_ax.set_yticks([0, 0.5, 1])
+        if index % n_cols:
+            bar_ax.set_yticklabels([])
+        else:
+            bar_ax.set_ylabel("probability", fontsize=9)
+    handles, labels = axes[1, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", fontsize=9, ncol=len(probabilities))  # below: never on the title
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout(rect=(0, 0.2 / fig.get_figheight(), 1, 1))
     return fig
 
 

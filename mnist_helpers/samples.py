@@ -1,4 +1,7 @@
-"""Make the sample "handwritten" digits that notebook 07 reads: `python -m mnist_helpers.samples FOLDER`.
+"""Draw the sample digits that notebook 07 reads: `python -m mnist_helpers.samples FOLDER`.
+
+They are drawn by this program, not written by hand: they test the preprocessing, while the
+notebook reads real handwriting by other people from scikit-learn's bundled UCI optdigits.
 
 Introduced in notebook 07. Each digit is drawn with pen strokes, then given the look of a
 real picture: a clean scan, a thick marker on a tall page, chalk on a blackboard, ballpoint

@@ -165,3 +165,90 @@ def test_shipped_samples_are_what_the_script_makes_and_all_preprocess(tmp_path):
         row, col = hw.centre_of_mass(hw.to_mnist(IMAGES / name))
         assert abs(row - 14) <= 0.5 and abs(col - 14) <= 0.5, name
         assert name.startswith(str(digit))
+
+
+def page(shape=(480, 640), noise=0.02, shadow=None, seed=0):
+    """A photo of a blank page: vignetting (darker corners), sensor noise, optionally half in shadow."""
+    rng = np.random.default_rng(seed)
+    rows, cols = np.indices(shape)
+    r, c = rows / max(shape) - 0.5 * shape[0] / max(shape), cols / max(shape) - 0.5 * shape[1] / max(shape)
+    light = 0.9 - 0.6 * (r**2 + c**2)
+    if shadow == "right half":
+        light = light * (1 - 0.5 * np.clip((cols - shape[1] / 2) / 15, 0, 1))
+    if shadow == "lower half":
+        light = light * (1 - 0.4 * np.clip((rows - shape[0] / 2) / 25, 0, 1))
+    return np.clip(light + rng.normal(0, noise, shape), 0, 1)
+
+
+def jpeg(gray):
+    buffer = io.BytesIO()
+    Image.fromarray((255 * gray).round().astype("uint8")).save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("shadow", [None, "right half", "lower half"])
+@pytest.mark.parametrize("noise", [0.01, 0.03])
+def test_a_photo_of_a_blank_page_is_refused_by_its_own_noise(shadow, noise):
+    """Vignetting and a shadow's edge are paper; nothing stands out of the paper's noise by 20 times."""
+    with pytest.raises(hw.DigitImageError, match="No ink found.*times the paper's own noise"):
+        hw.to_mnist(jpeg(page(noise=noise, shadow=shadow)))
+
+
+def test_the_same_page_with_a_faint_digit_is_read():
+    """The refusal is relative: a light pencil stroke on that noisy page, half in shadow, still counts."""
+    gray = page(noise=0.02, shadow="right half")
+    stroke = drawing(size=(640, 480)).astype("float32") / 255  # 1 paper, 0 ink
+    gray = gray * (1 - 0.3 * (1 - stroke))  # the stroke reflects 30 % less light than the paper under it
+    steps = hw.preprocess_steps(jpeg(gray))
+    assert steps["polarity"] == "dark on light"
+    assert np.abs(steps["mnist"] - hw.to_mnist(png(drawing(size=(640, 480))))).mean() < 0.03
+
+
+def test_shipped_samples_stand_well_clear_of_the_blank_page_limit():
+    for name, _, _ in SAMPLES:
+        contrast, _, noise = hw.ink_contrast(hw.read_grayscale(IMAGES / name))
+        assert hw.smooth3x3(contrast).max() > 2 * hw.MIN_SIGNAL_TO_NOISE * noise, name  # light pencil included
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_pixels_that_are_not_numbers_are_refused(bad):
+    gray = drawing().astype("float32") / 255
+    gray[5, 7] = bad
+    with pytest.raises(hw.DigitImageError, match="the array has 1 pixel that is not a number"):
+        hw.to_mnist(gray)
+
+
+def test_a_float_image_file_with_nan_is_refused(tmp_path):
+    gray = drawing().astype("float32")
+    gray[:3, :3] = np.nan
+    path = tmp_path / "float.tiff"
+    Image.fromarray(gray, mode="F").save(path)
+    with pytest.raises(hw.DigitImageError, match="float.tiff has 9 pixels that are not a number"):
+        hw.to_mnist(path)
+
+
+def test_an_array_is_read_as_grey_levels():
+    assert np.abs(hw.to_mnist(drawing().astype("float32") / 255) - hw.to_mnist(png(drawing()))).max() < 0.02
+    with pytest.raises(hw.DigitImageError, match="2-D array"):
+        hw.to_mnist(np.ones((10, 10, 3), "float32"))
+
+
+def test_the_paper_surface_removes_strokes_and_keeps_a_shadow_edge():
+    gray = page(noise=0.0, shadow="right half").astype("float32")
+    assert np.abs(hw.paper_surface(gray, -1) - gray).max() < 0.02, "a blank page is all paper, its shadow too"
+    inked = gray.copy()
+    inked[100:300, 200:214] *= 0.2  # a 14-pixel stroke
+    assert np.abs(hw.paper_surface(inked, -1) - gray).max() < 0.02, "the stroke is gone from the paper"
+
+
+def test_sklearn_digits_read_from_a_photo_match_the_direct_route():
+    """UCI optdigits (scikit-learn's bundled copy), drawn as photos as notebook 07 does: the 28x28
+    result is close to scaling the 8x8 ink directly. The models' accuracies are compared in 07."""
+    datasets = pytest.importorskip("sklearn.datasets")
+    images = datasets.load_digits().images[:300].astype("float32") / 16
+    gaps = []
+    for ink in images:
+        direct = hw.place_by_centre_of_mass(hw.fit_box(hw.crop_to_ink(ink)))
+        photo = hw.to_mnist(hw.digit_photo(ink))
+        gaps.append(np.abs(photo - direct).mean())
+    assert np.mean(gaps) < 0.05 and np.max(gaps) < 0.15
