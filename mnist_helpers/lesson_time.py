@@ -137,41 +137,8 @@ def read_notebooks(folder=NOTEBOOKS):
 
 # --- Measured figures ---------------------------------------------------------------------------
 
-def _numbers(entry, prefix=""):
-    """The numeric fields of a summary entry, nested dicts flattened into "outer_inner" names."""
-    found = {}
-    for key, value in entry.items():
-        name = f"{prefix}{key}".lower()
-        if isinstance(value, dict):
-            found.update(_numbers(value, f"{name}_"))
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            found[name] = float(value)
-    return found
-
-
-def _pick(entry, want):
-    """A per-notebook figure from a summary.json entry, whatever the runner named its key.
-
-    wall: a key with "wall" (else the runner's "seconds"); cpu: a key with "cpu" (user and
-    system added up when they come separately); peak: a key with "peak" (else "rss"), in MiB
-    unless its name says bytes or KiB.
-    """
-    numbers = {k: v for k, v in _numbers(entry).items() if "count" not in k and not k.startswith("metrics_")}
-    if want == "cpu":
-        cpu = {k: v for k, v in numbers.items() if "cpu" in k}
-        parts = [v for k, v in cpu.items() if "user" in k or "sys" in k]
-        whole = [v for k, v in cpu.items() if "user" not in k and "sys" not in k]
-        return whole[0] if whole else (sum(parts) if parts else None)
-    preferences = {"wall": ("wall", "seconds"), "peak": ("peak", "rss")}[want]
-    for wanted in preferences:
-        for name, value in numbers.items():
-            if wanted in name:
-                if want == "peak" and "byte" in name:
-                    return value / 2**20
-                if want == "peak" and ("kib" in name or name.endswith("_kb")):
-                    return value / 1024
-                return value
-    return None
+# The per-notebook keys the runner writes into summary.json (mnist_helpers/runner.py).
+SUMMARY_KEYS = {"wall": "seconds", "cpu": "cpu_seconds", "peak": "peak_mib"}
 
 
 def figures_from_summary(path):
@@ -182,7 +149,7 @@ def figures_from_summary(path):
             raise SystemExit(f"{path}: {entry['notebook']} has status {entry.get('status')!r}; "
                              f"time a run in which every notebook succeeded.")
         stem = Path(entry["notebook"]).stem
-        wall[stem], cpu[stem], peak[stem] = (_pick(entry, k) for k in ("wall", "cpu", "peak"))
+        wall[stem], cpu[stem], peak[stem] = (entry.get(SUMMARY_KEYS[k]) for k in ("wall", "cpu", "peak"))
     machine = summary.get("machine", {})
     source = (f"`make run` of {summary.get('started', '?')} on {machine.get('cpu_count', '?')} cores "
               f"({Path(path).parent.name}/summary.json)")
@@ -292,7 +259,8 @@ HALF_DAY = Schedule(
         ("nb", "04", (1,)),
         ("fixed", "Wrap-up and feedback (one up, one down)", 10),
     ],
-    cuts=[("homework", "03"), ("homework", "02"), ("homework", "01"), ("demo", "03"), ("homework", "04")],
+    cuts=[("homework", "03"), ("homework", "02"), ("homework", "01"), ("demo", "03"), ("homework", "04"),
+          ("demo", "01")],
 )
 
 SCHEDULES = (FULL_DAY, HALF_DAY)
