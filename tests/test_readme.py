@@ -6,6 +6,7 @@ series' 8 minutes, so its wiring is checked with `make -n`; `make test` is what 
 """
 
 import json
+import os
 import re
 import shlex
 import shutil
@@ -45,8 +46,14 @@ def run(line, cwd, timeout=900):
 
 
 def make_dry_run(target_and_args):
-    """What `make` would execute for a README make command (-n: print, run nothing)."""
-    done = subprocess.run(["make", "-n", *shlex.split(target_and_args)], cwd=ROOT, capture_output=True, text=True)
+    """What `make` would execute for a README make command (-n: print, run nothing).
+
+    Under `make test` this is a make inside a make: without the outer make's variables it runs
+    as the user's own command would, and prints no "Entering/Leaving directory" lines."""
+    outer = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "ARGS")
+    env = {name: value for name, value in os.environ.items() if name not in outer}
+    done = subprocess.run(["make", "-n", *shlex.split(target_and_args)], cwd=ROOT, capture_output=True, text=True,
+                          env=env)
     assert done.returncode == 0, done.stderr
     return done.stdout.splitlines()
 
