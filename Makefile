@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 INSTALLED_DEV := $(VENV)/.installed-dev
 
-.PHONY: run test lab learner bench clean
+.PHONY: run test lab learner bench ablations clean
 
 $(INSTALLED): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,9 +35,13 @@ lab: $(INSTALLED)
 learner: $(INSTALLED)
 	$(BIN)/python -m mnist_helpers learner $(ARGS)
 
-## make bench: the accuracy and speed benchmark, timing make run and make test too (about 35 minutes; writes docs/benchmarks.md)
+## make bench: the accuracy and speed benchmark against the published recipes, timing make run too (about 30 minutes; writes docs/benchmarks.md)
 bench: $(INSTALLED_DEV)
 	$(BIN)/python -m benchmarks $(ARGS)
+
+## make ablations: what each of notebook 04's choices adds, three seeds each (about 20 minutes; writes docs/ablations.json, which 04 plots)
+ablations: $(INSTALLED_DEV)
+	$(BIN)/python -m benchmarks.ablations $(ARGS)
 
 clean:
 	rm -rf $(VENV) runs  # not learner/: it may hold a learner's work

@@ -31,6 +31,7 @@ from mnist_helpers.data import (  # noqa: E402
 )
 from mnist_helpers.params import (  # noqa: E402
     ParameterError,
+    check_choice,
     check_number,
     check_path,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "best_model_checkpoint",
     "MnistDataError",
     "ParameterError",
+    "check_choice",
     "check_number",
     "check_path",
     "fit_verbosity",

@@ -29,6 +29,13 @@ def check_number(name, value, minimum=None, maximum=None, integer=False):
         raise ParameterError(f"{name} must be {kind} <= {maximum}, got {value!r}")
 
 
+def check_choice(name, value, choices):
+    """Raise ParameterError unless `value` is one of `choices`."""
+    __tracebackhide__ = True
+    if value not in choices:
+        raise ParameterError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
+
+
 def check_path(name, value):
     """Raise ParameterError unless `value` is text and, if not empty, names an existing file."""
     __tracebackhide__ = True

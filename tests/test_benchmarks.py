@@ -3,18 +3,16 @@
 import sys
 
 import keras
+import numpy as np
+import pytest
 from keras import layers
 
-from benchmarks.__main__ import (
-    TRAIN,
-    VALID,
-    layer_flops,
-    markdown,
-    readme_command,
-    seeds,
-    summarise,
-    training_flops,
-)
+import mnist_helpers as mh
+from benchmarks import ablations, profile
+from benchmarks.commands import readme_command
+from benchmarks.flops import TRAIN, VALID, layer_flops, training_flops
+from benchmarks.recipes import seeds
+from benchmarks.report import markdown, summarise, verdicts
 
 
 def test_the_notebooks_default_seed_comes_first():
@@ -50,21 +48,90 @@ def test_readme_command_reports_time_exit_status_and_peak_memory(tmp_path, capsy
     assert "the last words" in capsys.readouterr().out  # the failure's log tail is shown
 
 
-def test_the_report_shows_every_figure_and_a_failed_test_run():
+def breakdown(step_ms, augmentation_ms):
+    parts = {"augmentation (RandomTranslation)": augmentation_ms, "dropout": 0.5,
+             "Keras's training loop": 2.0, "the layers' arithmetic (forward and backward passes)": step_ms - 2.5 - augmentation_ms}
+    return {"batch": 128, "step_ms": step_ms, "parts_ms": parts, "arithmetic_at_ceiling_ms": 1.0,
+            "shifts_in_input_pipeline_step_ms": step_ms / 2}
+
+
+def a_report(series_seconds=390):
     def run(accuracy, seconds):
         return {"test_accuracy": accuracy, "fit_seconds": seconds, "train_flops": 1e12}
 
-    runs = {"plain MLP": [run(0.98, 40), run(0.981, 42)], "series MLP": [run(0.9905, 70), run(0.9903, 64)]}
+    runs = {"classic MLP": [run(0.984, 80), run(0.983, 84)], "series MLP": [run(0.9905, 40), run(0.9903, 50)],
+            "keras-io convnet": [run(0.991, 140), run(0.992, 140)], "series CNN": [run(0.9955, 120), run(0.9945, 110)]}
     report = {
         "date": "2026-11-24T10:00", "minutes": 29.5, "command": "python -m benchmarks --seeds 2", "seeds": [42, 0],
         "matmul_gflops": 200.0, "recipes": summarise(runs, 200.0), "load_seconds": 0.2,
-        "series": {"command": "make run", "seconds": 390, "exit_status": 0, "peak_memory_mib": 1500,
-                   "notebooks": {"01_looking_at_the_data.ipynb": 12.3, "04_training.ipynb": 95.0}},
-        "make_test": {"command": "make test", "seconds": 660, "exit_status": 2, "peak_memory_mib": 2000},
+        "profile": {"series MLP": breakdown(10.0, 1.0), "series CNN": breakdown(30.0, 12.0)},
+        "series": {"command": "make run", "seconds": series_seconds, "exit_status": 0, "peak_memory_mib": 1500,
+                   "notebooks": {"01_looking_at_the_data.ipynb": 12.3, "04_training.ipynb": 95.0,
+                                 "06_convolutions.ipynb": 150.0}},
         "machine": {"cpu_count": 2}, "versions": {"keras": "3"},
     }
-    text = markdown(report)
-    assert "| series MLP | 99.04% (99.03%–99.05%) | 67.0 (64.0–70.0) | 1.64x plain MLP (seeds: 1.75, 1.52) |" in text
-    assert "in 30 minutes" in text
-    assert "**6.5 min**" in text and "01 12, 04 95" in text and "1,500 MiB" in text
-    assert "**11.0 min**, FAILED (exit status 2)" in text
+    report["verdicts"] = verdicts(report)
+    return report
+
+
+def test_each_target_gets_a_verdict_from_the_same_figures():
+    got = {row["target"]: row for row in a_report()["verdicts"]}
+    # series MLP: mean 99.04 %, fit time (40/80 + 50/84) / 2 = 0.55x: both met
+    assert got["series MLP: mean test accuracy >= 99.0%"]["met"]
+    assert got["series MLP: fit time <= 0.6x the classic MLP's"]["measured"] == "0.55x"
+    assert got["series MLP: fit time <= 0.6x the classic MLP's"]["met"]
+    # series CNN: mean 99.50 % meets 99.5 %; fit time 0.82x does not, and the profile says why
+    assert got["series CNN: mean test accuracy >= 99.5%"]["met"]
+    slow = got["series CNN: fit time <= 0.6x the keras-io convnet's"]
+    assert not slow["met"] and slow["in the way"] == "augmentation (RandomTranslation): 12.0 of 30.0 ms per step"
+    # 1e12 FLOPs in 40-50 s is 20-25 GFLOP/s, about 11 % of 200: not met
+    assert not got["series MLP: training at >= 50% of the ceiling"]["met"]
+    assert got["make run: at most 6 minutes"]["measured"] == "6.5 min"
+    assert not got["make run: at most 6 minutes"]["met"]
+    assert "06 150 s, 04 95 s" in got["make run: at most 6 minutes"]["in the way"]
+    assert {row["target"]: row["met"] for row in a_report(300)["verdicts"]}["make run: at most 6 minutes"]
+
+
+def test_the_report_shows_every_figure_and_verdict():
+    text = markdown(a_report())
+    assert "| series MLP | 99.04% (99.03%–99.05%) | 45.0 (40.0–50.0) | 0.55x classic MLP (seeds: 0.50, 0.60) |" in text
+    assert "| series CNN: fit time <= 0.6x the keras-io convnet's | 0.82x | **not met** | augmentation" in text
+    assert "| series MLP: fit time <= 0.6x the classic MLP's | 0.55x | met | — |" in text
+    assert "| augmentation (RandomTranslation) | 12.0 | 40% |" in text
+    assert "in 30 minutes" in text and "**6.5 min**" in text and "01 12, 04 95" in text and "1,500 MiB" in text
+    assert "make test` is not timed here" in text
+
+
+def test_the_profile_takes_a_model_apart_and_times_every_part(monkeypatch):
+    monkeypatch.setattr(profile, "STEPS", 2)
+    monkeypatch.setattr(profile, "REPEATS", 1)
+    model = keras.Sequential([keras.Input((784,)), layers.Reshape((28, 28, 1)),
+                              layers.RandomTranslation(0.1, 0.1), layers.Flatten(),
+                              layers.Dense(8, activation="relu"), layers.Dropout(0.2), layers.Dense(10, activation="softmax")])
+    bare = profile.rebuilt(model, leave_out=(layers.RandomTranslation, layers.Dropout))
+    assert [type(layer).__name__ for layer in bare.layers] == ["Reshape", "Flatten", "Dense", "Dense"]
+    x = np.random.default_rng(0).random((64, 784), dtype=np.float32)
+    y = keras.utils.to_categorical(np.arange(64) % 10, 10)
+    result = profile.profile(model, x, y, batch=16, ceiling_gflops=100.0)
+    assert result["step_ms"] > 0 and result["shifts_in_input_pipeline_step_ms"] > 0
+    assert sum(result["parts_ms"].values()) == pytest.approx(result["step_ms"])  # the parts add up to the step
+    assert result["parts_ms"]["the layers' arithmetic (forward and backward passes)"] > 0
+
+
+def test_every_ablation_undoes_declared_parameters_of_notebook_04():
+    declared = mh.runner.declared_parameters(ablations.NOTEBOOK)
+    assert ablations.VARIANTS["regularised"] == {}
+    for name, parameters in ablations.VARIANTS.items():
+        assert set(parameters) <= set(declared), name
+        assert all(declared[key] != value for key, value in parameters.items()), f"{name} changes nothing"
+    assert set(ablations.SKIP_PLAIN) <= set(declared)
+
+
+def test_the_ablation_summary_keeps_every_run():
+    runs = {"regularised": [{"test_accuracy": 0.9905}, {"test_accuracy": 0.9901}],
+            "without shifts": [{"test_accuracy": 0.985}, {"test_accuracy": 0.987}]}
+    summary = ablations.summarise(runs)
+    assert summary["without shifts"]["test_accuracy_min"] == 0.985
+    assert summary["without shifts"]["parameters"] == {"MAX_SHIFT": 0}
+    assert summary["regularised"]["test_accuracy_mean"] == pytest.approx(0.9903)
+    assert len(summary["regularised"]["runs"]) == 2

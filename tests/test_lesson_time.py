@@ -7,6 +7,7 @@ When a notebook or the measured figures change, these fail until the docs are re
 """
 
 import json
+import re
 
 import pytest
 
@@ -31,6 +32,17 @@ def test_the_docs_state_what_the_rule_computes(committed):
         text = path.read_text(encoding="utf-8")
         for name, expected in named.items():
             assert lt.read_block(text, name) == expected.strip(), f"{path.name}, block {name!r}. {REGENERATE}"
+
+
+def test_the_readme_table_states_the_rules_minutes(committed):
+    notebooks, figures = committed
+    readme = (lt.REPO / "README.md").read_text(encoding="utf-8")
+    for nb in notebooks:
+        row = re.search(rf"^\| {nb.number} \|.*\| (\d+) \+ (\d+) min \|$", readme, re.M)
+        assert row, f"README.md: no row for notebook {nb.number} in the series table"
+        rule = (lt.teaching_minutes(nb, figures), lt.exercise_minutes(nb, figures))
+        assert (int(row[1]), int(row[2])) == rule, (
+            f"README.md states {row[1]} + {row[2]} min for {nb.stem}; the rule gives {rule[0]} + {rule[1]}")
 
 
 @pytest.mark.parametrize("schedule", lt.SCHEDULES, ids=lambda s: s.name)
