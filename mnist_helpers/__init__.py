@@ -2,8 +2,7 @@
 
 The lessons live in the notebooks; this package holds what they share and what a reader
 need not re-read each time: loading and verifying the data, drawing digit grids, metrics,
-the robustness probe, reading photos of digits, saving models safely, and the headless
-series runner.
+reading photos of digits, saving models safely, and the headless series runner.
 
 Import it *before* keras: it keeps TensorFlow's start-up log lines (oneDNN notices, CUDA
 probes) out of notebook outputs. Nothing is downloaded on import.
@@ -13,7 +12,7 @@ from mnist_helpers._quiet import quiet_tensorflow_startup
 
 quiet_tensorflow_startup()
 
-from mnist_helpers import handwriting, metrics, plots, robustness, runner  # noqa: E402  (mh.plots.show_digits, ...)
+from mnist_helpers import handwriting, metrics, plots, runner  # noqa: E402  (mh.plots.show_digits, ...)
 from mnist_helpers.artifacts import (  # noqa: E402
     ArtifactError,
     best_model_checkpoint,
@@ -52,7 +51,6 @@ __all__ = [
     "load_model",
     "metrics",
     "plots",
-    "robustness",
     "runner",
     "prepare_dense",
     "read_json",

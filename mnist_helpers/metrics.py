@@ -3,6 +3,8 @@
 Notebook 05 writes the confusion matrix, the errors-only view, precision/recall/F1, the
 reliability diagram with its calibration error and the accuracy-coverage curve out in its own
 cells, where it explains them; these are the package's copies for other notebooks and scripts.
+(The ranking of the most confused pairs and the robustness probe live in notebook 05 alone:
+nothing else uses them.)
 tests/test_metrics.py runs the notebook's definitions and these side by side on random data and
 requires identical results, so the two cannot drift apart. The package's copies also guard the
 edge cases the lesson leaves out (a class that is absent or never predicted gives 0, not NaN).
@@ -41,15 +43,6 @@ def per_class_report(matrix):
     both = precision + recall
     f1 = np.divide(2 * precision * recall, both, out=np.zeros(len(right)), where=both > 0)
     return {"precision": precision, "recall": recall, "f1": f1, "support": support}
-
-
-def most_confused_pairs(matrix, top=10):
-    """The largest off-diagonal counts as (true, predicted, count), largest first."""
-    off_diagonal = matrix.copy()
-    np.fill_diagonal(off_diagonal, 0)
-    order = np.argsort(off_diagonal, axis=None, kind="stable")[::-1][:top]
-    pairs = [(int(t), int(p), int(off_diagonal[t, p])) for t, p in zip(*np.unravel_index(order, matrix.shape))]
-    return [pair for pair in pairs if pair[2] > 0]
 
 
 def reliability(confidence, correct, bins=10):

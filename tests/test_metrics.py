@@ -12,7 +12,6 @@ from mnist_helpers.metrics import (
     accuracy_coverage,
     confusion_matrix,
     errors_only,
-    most_confused_pairs,
     per_class_report,
     reliability,
     row_normalise,
@@ -55,12 +54,6 @@ def test_per_class_report_precision_differs_from_recall():
     np.testing.assert_allclose(report["precision"], [1.0, 0.0])
     np.testing.assert_allclose(report["recall"], [0.75, 0.0])
     np.testing.assert_allclose(report["f1"], [2 * 0.75 / 1.75, 0.0])
-
-
-def test_most_confused_pairs():
-    matrix = np.array([[50, 4, 0], [1, 40, 7], [4, 0, 30]])
-    assert most_confused_pairs(matrix, top=3) == [(1, 2, 7), (2, 0, 4), (0, 1, 4)]
-    assert most_confused_pairs(np.eye(3, dtype=int)) == [], "no errors, no pairs"
 
 
 def test_reliability_and_ece():
