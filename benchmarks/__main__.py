@@ -26,7 +26,10 @@ from benchmarks.recipes import RECIPES, default_seed, seeds
 from benchmarks.report import markdown, summarise, verdicts
 from mnist_helpers.doctor import machine, versions
 
-SERIES_MODELS = {"series MLP": ("model.keras", "04_training.ipynb"), "series CNN": ("cnn.keras", "06_convolutions.ipynb")}
+SERIES_MODELS = {  # the benchmark's name for each series model: its file, and the notebook that trains it
+    "series MLP": ("model.keras", "04_training.ipynb"),
+    "series CNN": ("cnn.keras", "06_convolutions.ipynb"),
+}
 
 
 def load_seconds(repeats=5):

@@ -89,7 +89,7 @@ def arithmetic_ms(model, x, y, batch):
     for jit_compile in (False, True):
         compiled = tf.function(gradients, jit_compile=jit_compile)
         compiled()  # traces and compiles
-        fastest = min(fastest, best_ms(lambda: steps(compiled)))
+        fastest = min(fastest, best_ms(lambda compiled=compiled: steps(compiled)))
     return fastest
 
 

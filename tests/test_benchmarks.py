@@ -49,8 +49,8 @@ def test_readme_command_reports_time_exit_status_and_peak_memory(tmp_path, capsy
 
 
 def breakdown(step_ms, augmentation_ms):
-    parts = {"augmentation (RandomTranslation)": augmentation_ms, "dropout": 0.5,
-             "Keras's training loop": 2.0, "the layers' arithmetic (forward and backward passes)": step_ms - 2.5 - augmentation_ms}
+    parts = {"augmentation (RandomTranslation)": augmentation_ms, "dropout": 0.5, "Keras's training loop": 2.0,
+             "the layers' arithmetic (forward and backward passes)": step_ms - 2.5 - augmentation_ms}
     return {"batch": 128, "step_ms": step_ms, "parts_ms": parts, "arithmetic_at_ceiling_ms": 1.0,
             "shifts_in_input_pipeline_step_ms": step_ms / 2}
 
@@ -107,7 +107,8 @@ def test_the_profile_takes_a_model_apart_and_times_every_part(monkeypatch):
     monkeypatch.setattr(profile, "REPEATS", 1)
     model = keras.Sequential([keras.Input((784,)), layers.Reshape((28, 28, 1)),
                               layers.RandomTranslation(0.1, 0.1), layers.Flatten(),
-                              layers.Dense(8, activation="relu"), layers.Dropout(0.2), layers.Dense(10, activation="softmax")])
+                              layers.Dense(8, activation="relu"), layers.Dropout(0.2),
+                              layers.Dense(10, activation="softmax")])
     bare = profile.rebuilt(model, leave_out=(layers.RandomTranslation, layers.Dropout))
     assert [type(layer).__name__ for layer in bare.layers] == ["Reshape", "Flatten", "Dense", "Dense"]
     x = np.random.default_rng(0).random((64, 784), dtype=np.float32)
