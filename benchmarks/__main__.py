@@ -97,10 +97,11 @@ def main(argv=None):
         "machine": machine(),
         "versions": versions(),
     }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    mh.write_json(args.out.with_suffix(".json"), report)  # the figures first: half an hour's work is kept
     report["verdicts"] = verdicts(report)
     text = markdown(report)
     print("\n" + text)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
     mh.write_json(args.out.with_suffix(".json"), report)
     args.out.write_text(text)
     print(f"wrote {args.out} and {args.out.with_suffix('.json')}")

@@ -8,9 +8,15 @@ Import it *before* keras: it keeps TensorFlow's start-up log lines (oneDNN notic
 probes) out of notebook outputs. Nothing is downloaded on import.
 """
 
+from pathlib import Path
+
 from mnist_helpers._quiet import quiet_tensorflow_startup
 
 quiet_tensorflow_startup()
+
+# The repository's docs folder, where `make bench` and `make ablations` write the figures that
+# take too long to train in a lesson (notebook 04 plots them; the package is installed editable).
+DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 from mnist_helpers import handwriting, metrics, plots, runner  # noqa: E402  (mh.plots.show_digits, ...)
 from mnist_helpers.artifacts import (  # noqa: E402
@@ -37,6 +43,7 @@ from mnist_helpers.params import (  # noqa: E402
 from mnist_helpers.session import fit_verbosity  # noqa: E402
 
 __all__ = [
+    "DOCS",
     "ENV_VAR",
     "ArtifactError",
     "best_model_checkpoint",
