@@ -32,8 +32,12 @@ def rebuilt(model, leave_out=()):
     return keras.Sequential([keras.Input(model.input_shape[1:]), *kept])
 
 
-def fit_step_ms(model, x, y, batch, optimizer="adam", jit_compile="auto"):
-    """Milliseconds per step of model.fit on arrays, as the notebooks call it."""
+def fit_step_ms(model, x, y, batch, optimizer="adam", jit_compile=False):
+    """Milliseconds per step of model.fit on arrays, as the notebooks call it.
+
+    Without XLA, as the notebooks' models train: Keras compiles with XLA only models whose
+    every layer supports it, and RandomTranslation does not. Left on "auto", taking the shifts
+    away would switch XLA on, and its effect would be booked as the shifts' cost."""
     model.compile(optimizer=optimizer, loss="categorical_crossentropy", metrics=["accuracy"], jit_compile=jit_compile)
     n = STEPS * batch
     model.fit(x[:n], y[:n], batch_size=batch, epochs=1, verbose=0)  # traces (and compiles) the step

@@ -112,9 +112,10 @@ def markdown(report):
         "",
         "Milliseconds per training step, taken apart by subtraction (`benchmarks/profile.py`): the model as its "
         "notebook trains it, then without its augmentation layer, then without dropout, then with plain SGD "
-        "instead of Adam, then the forward and backward passes alone on one batch held in memory (no input "
-        "pipeline, no update, no Keras loop). Each difference is the cost of the part taken away; noise can make "
-        "a small one negative.",
+        "instead of Adam, all without XLA as the notebooks' models train (RandomTranslation keeps Keras from "
+        "compiling them with XLA), then the forward and backward passes alone on one batch held in memory (no "
+        "input pipeline, no update, no Keras loop; the faster of with and without XLA). Each difference is the "
+        "cost of the part taken away; noise can make a small one negative.",
         "",
     ]
     for name, breakdown in report["profile"].items():
