@@ -120,11 +120,14 @@ def paper_surface(gray, sign):
     """
     size = 2 * round(PAPER_WINDOW * max(gray.shape) / 2) + 1  # odd: centred on its pixel
     surface = np.pad(gray, size // 2, mode="edge")  # the page, its edge pixels repeated outwards
-    for reduce in ((np.max, np.min) if sign < 0 else (np.min, np.max)):
+    for reduce in ((np.maximum, np.minimum) if sign < 0 else (np.minimum, np.maximum)):
         for _ in range(2):  # a square: down the columns, then (transposed) along the rows
             padded = np.pad(surface, ((size // 2, size // 2), (0, 0)), mode="edge")
-            shifted = np.stack([padded[k:k + len(surface)] for k in range(size)])  # the column around each pixel
-            surface = reduce(shifted, axis=0).T
+            rows = len(surface)
+            surface = padded[:rows]
+            for shift in range(1, size):  # the column around each pixel, one row further at a time
+                surface = reduce(surface, padded[shift:shift + rows])
+            surface = surface.T
     return surface[size // 2:size // 2 + gray.shape[0], size // 2:size // 2 + gray.shape[1]]
 
 
