@@ -141,7 +141,8 @@ def polarity(gray):
     terms = np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], axis=-1).reshape(-1, 6)
     paper = np.ones(gray.size, bool)  # the first fit uses every pixel
     for _ in range(2):  # the second fit leaves out what looked like ink, so strokes do not bend the surface
-        coefficients = np.linalg.lstsq(terms[paper], gray.ravel()[paper], rcond=None)[0]
+        fitted = terms[paper]  # least squares by the normal equations: 6 unknowns
+        coefficients = np.linalg.solve(fitted.T @ fitted + 1e-6 * np.eye(6), fitted.T @ gray.ravel()[paper])
         residual = gray - (terms @ coefficients).reshape(gray.shape)
         deviation = smooth3x3(residual - np.median(residual))  # smoothed: one noisy pixel is not a stroke
         sign = -1 if -deviation.min() >= deviation.max() else 1
