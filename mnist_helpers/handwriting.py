@@ -145,7 +145,7 @@ def polarity(gray):
         coefficients = np.linalg.solve(fitted.T @ fitted + 1e-6 * np.eye(6), fitted.T @ gray.ravel()[paper])
         residual = gray - (terms @ coefficients).reshape(gray.shape)
         deviation = smooth3x3(residual - np.median(residual))  # smoothed: one noisy pixel is not a stroke
-        sign = -1 if -deviation.min() >= deviation.max() else 1
+        sign = 1 if deviation.max() > 3 * -deviation.min() else -1  # light ink only if clearly lighter
         spread = np.median(np.abs(residual - np.median(residual)))
         paper = (sign * residual <= 3 * spread + 0.02).ravel()
     return sign
@@ -164,9 +164,11 @@ def ink_contrast(gray):
     # relative to the local paper: under half the light, ink and paper both reflect half as much
     reference = np.maximum(paper if sign < 0 else 1 - paper, 0.05)  # light ink: from the board's level to white
     contrast = sign * (gray - paper) / reference
-    contrast -= np.median(contrast)  # most pixels are paper: their level is 0
     smoothed = smooth3x3(contrast)
-    noise = 1.4826 * float(np.median(np.abs(smoothed - np.median(smoothed))))
+    paper_like = smoothed <= smoothed.max() / 2  # the clear ink left out: a digit may fill most of the image
+    contrast -= np.median(contrast[paper_like])  # the paper's level is 0
+    paper_noise = smooth3x3(contrast)[paper_like]  # averaged over 3x3 pixels, as find_ink compares the ink
+    noise = 1.4826 * float(np.median(np.abs(paper_noise - np.median(paper_noise))))
     return contrast, sign, max(noise, 1 / 255 / 3 / float(np.median(reference)))
 
 
