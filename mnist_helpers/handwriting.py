@@ -164,11 +164,13 @@ def ink_contrast(gray):
     # relative to the local paper: under half the light, ink and paper both reflect half as much
     reference = np.maximum(paper if sign < 0 else 1 - paper, 0.05)  # light ink: from the board's level to white
     contrast = sign * (gray - paper) / reference
-    smoothed = smooth3x3(contrast)
-    paper_like = smoothed <= smoothed.max() / 2  # the clear ink left out: a digit may fill most of the image
-    contrast -= np.median(contrast[paper_like])  # the paper's level is 0
-    paper_noise = smooth3x3(contrast)[paper_like]  # averaged over 3x3 pixels, as find_ink compares the ink
-    noise = 1.4826 * float(np.median(np.abs(paper_noise - np.median(paper_noise))))
+    smoothed = smooth3x3(contrast)  # averaged over 3x3 pixels, as find_ink compares the ink
+    paper_like = smoothed <= smoothed.max() / 2  # first guess: all but the clear ink (a digit may fill the frame)
+    for _ in range(4):  # then only the pixels within 3 noise levels of the paper's level
+        level = np.median(smoothed[paper_like])
+        noise = 1.4826 * float(np.median(np.abs(smoothed[paper_like] - level)))
+        paper_like = np.abs(smoothed - level) <= 3 * max(noise, 1e-6)
+    contrast -= level  # the paper's level is 0
     return contrast, sign, max(noise, 1 / 255 / 3 / float(np.median(reference)))
 
 

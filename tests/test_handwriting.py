@@ -318,10 +318,12 @@ def test_notebook_07_find_ink_refuses_a_blank_page(lesson):
 
 def test_sklearn_digits_filling_the_frame_keep_their_polarity_and_are_read():
     """The same digits with no paper round them (margin 0, the digit touching the frame, as optdigits
-    are cropped): ink covers about 60 % of the image. Polarity stays dark on light, the paper's
-    statistics leave the clear ink out, so almost none is refused. (The 28x28 result is still further
-    from the direct route than with a margin: the paper window cannot find white paper under a digit
-    that fills the frame; notebook 07 keeps the margin for its accuracy comparison.)"""
+    are cropped): ink covers about 60 % of the image. Polarity stays dark on light, and the paper's
+    level and noise are measured on the paper's pixels only (faint ink left out), so none is refused
+    and faint strokes survive the floor. (The 28x28 result is still further from the direct route
+    than with a margin, mean difference about 0.074 against 0.037: the paper window, a quarter of
+    the image so that a shadow over half a page stays paper, finds no white paper under the broad
+    strokes of a digit that fills the frame; notebook 07 keeps the margin for its comparison.)"""
     datasets = pytest.importorskip("sklearn.datasets")
     images = datasets.load_digits().images[:300].astype("float32") / 16
     refused, gaps = 0, []
@@ -334,4 +336,4 @@ def test_sklearn_digits_filling_the_frame_keep_their_polarity_and_are_read():
             refused += 1
             continue
         gaps.append(np.abs(photo - hw.place_by_centre_of_mass(hw.fit_box(hw.crop_to_ink(ink)))).mean())
-    assert refused <= 6 and np.mean(gaps) < 0.1
+    assert refused == 0 and np.mean(gaps) < 0.09
