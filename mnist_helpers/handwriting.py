@@ -104,35 +104,10 @@ def _fit_longer_side(image, side):
     return np.clip(resized, 0, 1)  # Lanczos overshoots a little at sharp edges
 
 
-def _background(gray, ink_pixels=None):
-    """Smooth estimate of the paper's brightness: a quadratic surface fitted to non-ink pixels."""
-    rows, cols = np.indices(gray.shape, dtype="float32")
-    y, x = rows / gray.shape[0] - 0.5, cols / gray.shape[1] - 0.5
-    terms = np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], axis=-1).reshape(-1, 6)
-    paper = np.ones(gray.size, bool) if ink_pixels is None else ~ink_pixels.ravel()
-    fitted = terms[paper]  # least squares by the normal equations: 6 unknowns, well-conditioned terms
-    coefficients = np.linalg.solve(fitted.T @ fitted + 1e-6 * np.eye(6), fitted.T @ gray.ravel()[paper])
-    return (terms @ coefficients).reshape(gray.shape)
-
-
 def smooth3x3(image):
     """Each pixel replaced by the mean of the 3x3 pixels around it (edges repeated)."""
     padded = np.pad(image, 1, mode="edge")
     return sum(padded[r:r + image.shape[0], c:c + image.shape[1]] for r in range(3) for c in range(3)) / 9
-
-
-def _sliding(image, size, reduce, fill):
-    """max or min (`reduce`) over a size x size square around each pixel (size odd), in O(log size) passes."""
-    for _ in range(2):  # down the columns, then (transposed) along the rows
-        result = np.pad(image, ((size // 2, size // 2), (0, 0)), constant_values=fill)
-        width = 1  # result[i] covers rows i to i + width - 1: double that by combining with a shifted copy
-        while 2 * width <= size:
-            result = reduce(result[:-width], result[width:])
-            width *= 2
-        if size > width:  # one more shifted copy covers the remainder
-            result = reduce(result[:width - size], result[size - width:])
-        image = result.T
-    return image
 
 
 def paper_surface(gray, sign):
@@ -140,31 +115,39 @@ def paper_surface(gray, sign):
 
     A PAPER_WINDOW-wide square slides over the image: the brightest level it finds, then the
     darkest of those (the other way round for light ink). Strokes, thinner than the square,
-    vanish; the light and shadows, broader than it, stay, however sharp their edges.
+    vanish; the light and shadows, broader than it, stay, however sharp their edges. Edge
+    pixels are repeated outwards, so a shadow reaching the edge stays paper.
     """
-    size = 2 * round(PAPER_WINDOW * max(gray.shape) / 2) + 1
-    first, second = (np.maximum, np.minimum) if sign < 0 else (np.minimum, np.maximum)
-    big = np.inf if sign < 0 else -np.inf
-    # repeat the edge pixels outwards, so a page darker towards its edges (or a shadow reaching them) stays paper
-    margin = size // 2
-    extended = np.pad(gray, margin, mode="edge")
-    surface = _sliding(_sliding(extended, size, first, -big), size, second, big)
-    return surface[margin:margin + gray.shape[0], margin:margin + gray.shape[1]]
+    size = 2 * round(PAPER_WINDOW * max(gray.shape) / 2) + 1  # odd: centred on its pixel
+    surface = np.pad(gray, size // 2, mode="edge")  # the page, its edge pixels repeated outwards
+    for reduce in ((np.maximum, np.minimum) if sign < 0 else (np.minimum, np.maximum)):
+        for _ in range(2):  # a square: down the columns, then (transposed) along the rows
+            padded = np.pad(surface, ((size // 2, size // 2), (0, 0)), mode="edge")
+            rows = len(surface)
+            surface = padded[:rows]
+            for shift in range(1, size):  # the column around each pixel, one row further at a time
+                surface = reduce(surface, padded[shift:shift + rows])
+            surface = surface.T
+    return surface[size // 2:size // 2 + gray.shape[0], size // 2:size // 2 + gray.shape[1]]
 
 
 def polarity(gray):
     """-1 for dark ink on light paper, +1 for light ink on a dark board.
 
-    A gently curved surface is fitted to the image (refitted without the pixels that stand
-    out); the ink is what stands out from it most, darker or lighter.
+    A gently curved surface (a quadratic in x and y) is fitted to the image, then refitted
+    without the pixels that stand out; the ink is what stands out from it most, darker or lighter.
     """
-    background = _background(gray)
-    for _ in range(2):  # refit without the pixels that look like ink, so strokes do not bend the surface
-        residual = gray - background
+    y, x = np.indices(gray.shape, dtype="float32") / np.array(gray.shape, "float32")[:, None, None] - 0.5
+    terms = np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], axis=-1).reshape(-1, 6)
+    paper = np.ones(gray.size, bool)  # the first fit uses every pixel
+    for _ in range(2):  # the second fit leaves out what looked like ink, so strokes do not bend the surface
+        fitted = terms[paper]  # least squares by the normal equations: 6 unknowns
+        coefficients = np.linalg.solve(fitted.T @ fitted + 1e-6 * np.eye(6), fitted.T @ gray.ravel()[paper])
+        residual = gray - (terms @ coefficients).reshape(gray.shape)
         deviation = smooth3x3(residual - np.median(residual))  # smoothed: one noisy pixel is not a stroke
-        sign = -1 if -deviation.min() >= deviation.max() else 1
+        sign = 1 if deviation.max() > 3 * -deviation.min() else -1  # light ink only if clearly lighter
         spread = np.median(np.abs(residual - np.median(residual)))
-        background = _background(gray, ink_pixels=sign * residual > 3 * spread + 0.02)
+        paper = (sign * residual <= 3 * spread + 0.02).ravel()
     return sign
 
 
@@ -181,9 +164,13 @@ def ink_contrast(gray):
     # relative to the local paper: under half the light, ink and paper both reflect half as much
     reference = np.maximum(paper if sign < 0 else 1 - paper, 0.05)  # light ink: from the board's level to white
     contrast = sign * (gray - paper) / reference
-    contrast -= np.median(contrast)  # most pixels are paper: their level is 0
-    smoothed = smooth3x3(contrast)
-    noise = 1.4826 * float(np.median(np.abs(smoothed - np.median(smoothed))))
+    smoothed = smooth3x3(contrast)  # averaged over 3x3 pixels, as find_ink compares the ink
+    paper_like = smoothed <= smoothed.max() / 2  # first guess: all but the clear ink (a digit may fill the frame)
+    for _ in range(4):  # then only the pixels within 3 noise levels of the paper's level
+        level = np.median(smoothed[paper_like])
+        noise = 1.4826 * float(np.median(np.abs(smoothed[paper_like] - level)))
+        paper_like = np.abs(smoothed - level) <= 3 * max(noise, 1e-6)
+    contrast -= level  # the paper's level is 0
     return contrast, sign, max(noise, 1 / 255 / 3 / float(np.median(reference)))
 
 
