@@ -1,5 +1,6 @@
 """The benchmark's own arithmetic and bookkeeping (the benchmark itself runs for half an hour: `make bench`)."""
 
+import re
 import sys
 
 import keras
@@ -136,3 +137,13 @@ def test_the_ablation_summary_keeps_every_run():
     assert summary["without shifts"]["parameters"] == {"MAX_SHIFT": 0}
     assert summary["regularised"]["test_accuracy_mean"] == pytest.approx(0.9903)
     assert len(summary["regularised"]["runs"]) == 2
+
+
+def test_the_readmes_figures_come_from_the_benchmark_report():
+    root = ablations.OUT.parents[1]
+    section = (root / "README.md").read_text(encoding="utf-8").split("## How good, how fast")[1].split("\n## ")[0]
+    report = (root / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    figures = re.findall(r"\d+\.\d+(?:%|x| s| min)", section)
+    assert len(figures) >= 6, "the README quotes the benchmark's figures"
+    missing = [figure for figure in figures if figure not in report]
+    assert not missing, f"README figures not in docs/benchmarks.md: {missing}; copy them from a fresh `make bench`"
