@@ -255,7 +255,7 @@ def plot_seed_runs(groups, title, ylabel="accuracy"):
     from matplotlib.ticker import PercentFormatter
 
     fig, ax = plt.subplots(figsize=(8, 3.8))
-    colors, markers = [CLASS_COLORS[i] for i in (0, 6, 3, 7, 4)], "os^Dv"
+    colors, markers = [CLASS_COLORS[i] for i in (0, 6, 3, 7, 4, 1)], "os^DvP"
     for index, values in enumerate(groups.values()):
         color, marker = colors[index % len(colors)], markers[index % len(markers)]
         offsets = np.linspace(-0.12, 0.12, len(values)) if len(values) > 1 else [0.0]
