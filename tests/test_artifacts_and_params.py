@@ -10,7 +10,7 @@ import pytest
 
 import mnist_helpers as mh
 
-from mnist_helpers import ArtifactError, ParameterError, check_number, check_path
+from mnist_helpers import ArtifactError, ParameterError, check_choice, check_number, check_path
 from mnist_helpers.artifacts import load_model, read_json, run_folder, save_model, write_json
 
 
@@ -156,3 +156,9 @@ def test_save_model_into_a_read_only_folder_says_permission(tmp_path, monkeypatc
     monkeypatch.setattr(mh.artifacts.tempfile, "mkstemp", denied)
     with pytest.raises(ArtifactError, match=f"Cannot write model.keras into {tmp_path} \\(Permission denied\\)"):
         save_model(tiny_model(), tmp_path / "model.keras")
+
+
+def test_check_choice_names_the_choices():
+    check_choice("SCHEDULE", "constant", ("warmup-cosine", "constant"))
+    with pytest.raises(ParameterError, match="SCHEDULE must be one of 'warmup-cosine', 'constant', got 'cosine'"):
+        check_choice("SCHEDULE", "cosine", ("warmup-cosine", "constant"))
