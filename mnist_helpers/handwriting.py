@@ -25,7 +25,8 @@ BOX = 20  # MNIST's digits fill a 20x20 box ...
 SIZE = 28  # ... inside a 28x28 image
 CENTRE = 14.0  # where MNIST's centres of mass lie, in pixel indices (row, column)
 WORKING_SIDE = 512  # larger images are shrunk to this before the analysis: plenty for a 20x20 result
-PAPER_WINDOW = 0.25  # the paper is what stays once details narrower than this share of the image are removed
+PAPER_WINDOW = 0.5  # the paper is what stays once details narrower than half the image are removed: broad
+# strokes of a digit that fills the frame go too; a shadow reaching the page's edge stays (edges repeat outwards)
 MIN_SIGNAL_TO_NOISE = 20  # the strongest ink must stand out of the paper by 20 times the paper's noise
 INK_FLOOR_NOISE = 10  # ink weaker than 10 times that noise (about 3 times a single pixel's) is texture, noise or shadow
 CROP_TRIM = 0.002  # share of the ink left outside the crop on each side: a stray speck must not stretch it
@@ -165,7 +166,8 @@ def ink_contrast(gray):
     reference = np.maximum(paper if sign < 0 else 1 - paper, 0.05)  # light ink: from the board's level to white
     contrast = sign * (gray - paper) / reference
     smoothed = smooth3x3(contrast)  # averaged over 3x3 pixels, as find_ink compares the ink
-    paper_like = smoothed <= smoothed.max() / 2  # first guess: all but the clear ink (a digit may fill the frame)
+    paper_like = smoothed <= smoothed.max() / 4  # first guess: under a quarter of the strongest mark (soft strokes'
+    # grey edges are ink, and a digit may fill the frame)
     for _ in range(4):  # then only the pixels within 3 noise levels of the paper's level
         level = np.median(smoothed[paper_like])
         noise = 1.4826 * float(np.median(np.abs(smoothed[paper_like] - level)))
@@ -252,14 +254,15 @@ def to_mnist(source):
     return preprocess_steps(source)["mnist"]
 
 
-def digit_photo(ink, side=64, margin=16):
+def digit_photo(ink, side=64, margin=0):
     """A small ink array (e.g. scikit-learn's 8x8 digits, ink 0 to 1) drawn as a clean photo would show it.
 
-    Dark on white (grey level 1 - ink), enlarged to side x side with bilinear interpolation, on
-    a page with `margin` pixels of paper all round, as a photo has paper around the digit
-    (notebook 07 reads UCI's optdigits this way).
+    Dark on white (grey level 1 - ink), enlarged smoothly to side x side (Lanczos, the interpolation
+    `fit_box` uses, so the photo shows the same digit the direct route enlarges), on a page with
+    `margin` pixels of paper all round (0: the digit fills the frame, as optdigits are cropped).
+    Notebook 07 reads UCI's optdigits this way.
     """
-    enlarged = Image.fromarray(1 - np.asarray(ink, dtype="float32")).resize((side, side), Image.Resampling.BILINEAR)
+    enlarged = Image.fromarray(1 - np.asarray(ink, dtype="float32")).resize((side, side), Image.Resampling.LANCZOS)
     return np.pad(np.clip(np.asarray(enlarged), 0, 1), margin, constant_values=1.0)
 
 
