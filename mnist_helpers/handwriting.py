@@ -266,12 +266,6 @@ def digit_photo(ink, side=64, margin=0):
     return np.pad(np.clip(np.asarray(enlarged), 0, 1), margin, constant_values=1.0)
 
 
-def naive_resize(source):
-    """What a first attempt does: grey levels squashed to 28x28, nothing else (white paper stays 1)."""
-    squashed = Image.fromarray(read_grayscale(source)).resize((SIZE, SIZE), Image.Resampling.LANCZOS)
-    return np.clip(np.asarray(squashed), 0, 1)
-
-
 def labelled_images(folder):
     """(path, digit) for every PNG/JPEG in `folder` named <digit>-<anything>, e.g. 7-chalk.png.
 

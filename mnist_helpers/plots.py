@@ -81,7 +81,9 @@ def show_probabilities(images, probabilities, titles, title, n_cols=5):
     n = len(images)
     n_cols = min(n, n_cols)
     n_rows = -(-n // n_cols)
-    fig, axes = plt.subplots(2 * n_rows, n_cols, figsize=(max(2.0 * n_cols, 4.5), 3.3 * n_rows + 0.8), squeeze=False,
+    # at most 8.5 inches wide, so a notebook shows it unscaled on a 1024x768 projector
+    fig, axes = plt.subplots(2 * n_rows, n_cols, figsize=(min(max(1.7 * n_cols, 4.5), 8.5), 2.7 * n_rows + 0.8),
+                             squeeze=False,
                              gridspec_kw={"height_ratios": [1, 1] * n_rows})
     width = 0.8 / len(probabilities)
     colors = (CLASS_COLORS[0], CLASS_COLORS[6], CLASS_COLORS[3])
@@ -92,21 +94,21 @@ def show_probabilities(images, probabilities, titles, title, n_cols=5):
             bar_ax.axis("off")
             continue
         image_ax.imshow(images[index], cmap=IMAGE_CMAP, vmin=0, vmax=1)
-        image_ax.set_title(titles[index], fontsize=9)
+        image_ax.set_title(titles[index], fontsize=10)
         for k, ((name, probs), color) in enumerate(zip(probabilities.items(), colors)):
             bar_ax.bar(np.arange(10) + (k - (len(probabilities) - 1) / 2) * width, probs[index], width=width,
                        color=color, label=name)
         bar_ax.set_xticks(range(10))
-        bar_ax.tick_params(labelsize=9)
+        bar_ax.tick_params(labelsize=10)
         bar_ax.set_ylim(0, 1)
         bar_ax.set_yticks([0, 0.5, 1])
         if index % n_cols:
             bar_ax.set_yticklabels([])
         else:
-            bar_ax.set_ylabel("probability", fontsize=9)
+            bar_ax.set_ylabel("probability", fontsize=10)
     handles, labels = axes[1, 0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", fontsize=9, ncol=len(probabilities))  # below: never on the title
-    fig.suptitle(title, fontsize=10)
+    fig.legend(handles, labels, loc="lower center", fontsize=10, ncol=len(probabilities))  # below: never on the title
+    fig.suptitle(title, fontsize=11)
     fig.tight_layout(rect=(0, 0.2 / fig.get_figheight(), 1, 1))
     return fig
 

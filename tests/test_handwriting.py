@@ -138,11 +138,6 @@ def test_transparent_background_counts_as_paper():
     assert np.abs(hw.to_mnist(buffer.getvalue()) - hw.to_mnist(png(drawing()))).max() < 0.05
 
 
-def test_naive_resize_keeps_the_paper_white():
-    naive = hw.naive_resize(png(drawing()))
-    assert naive.shape == (28, 28) and np.median(naive) == pytest.approx(1.0)
-
-
 def test_labelled_images(tmp_path):
     for name in ("3-mine.png", "7-chalk.jpg", "readme.txt", "x-no-digit.png", "20240115_1234.jpg", "10-ten.png"):
         (tmp_path / name).write_bytes(b"")
