@@ -49,7 +49,8 @@ def profile_series(run_dir, data, ceiling):
         model = mh.load_model(run_dir / model_file)
         batch = mh.runner.declared_parameters(mh.runner.NOTEBOOKS / notebook)["BATCH_SIZE"]
         x = x_train.reshape(-1, *model.input_shape[1:])
-        breakdowns[name] = profile(model, x, y_train, batch, ceiling)
+        # the saved model keeps its notebook's compile settings, steps_per_execution among them
+        breakdowns[name] = profile(model, x, y_train, batch, ceiling, model.steps_per_execution)
         print(f"profile  {name:<11} {breakdowns[name]['step_ms']:.1f} ms per step", flush=True)
     return breakdowns
 

@@ -55,13 +55,15 @@ def timed_fit_ms(model, data, **fit_args):
     return min(epochs.seconds[1:]) / STEPS * 1000
 
 
-def fit_step_ms(model, x, y, batch, optimizer="adam", jit_compile=False):
-    """Milliseconds per step of model.fit on arrays, as the notebooks call it.
+def fit_step_ms(model, x, y, batch, optimizer="adam", jit_compile=False, steps_per_execution=1):
+    """Milliseconds per step of model.fit on arrays, as the notebooks call it (steps_per_execution:
+    training steps per call into TensorFlow, as the notebook compiles its model).
 
     Without XLA, as the notebooks' models train: Keras compiles with XLA only models whose
     every layer supports it, and RandomTranslation does not. Left on "auto", taking the shifts
     away would switch XLA on, and its effect would be booked as the shifts' cost."""
-    model.compile(optimizer=optimizer, loss="categorical_crossentropy", metrics=["accuracy"], jit_compile=jit_compile)
+    model.compile(optimizer=optimizer, loss="categorical_crossentropy", metrics=["accuracy"], jit_compile=jit_compile,
+                  steps_per_execution=steps_per_execution)
     n = STEPS * batch
     return timed_fit_ms(model, (x[:n], y[:n]), batch_size=batch)
 
@@ -118,17 +120,20 @@ def arithmetic_ms(model, x, y, batch):
     return fastest
 
 
-def profile(model, x, y, batch, ceiling_gflops):
-    """The breakdown for `model` (trained as its notebook trains it, batches of `batch`), in ms per step."""
+def profile(model, x, y, batch, ceiling_gflops, steps_per_execution=1):
+    """The breakdown for `model` (trained as its notebook trains it: batches of `batch`, its Keras loop
+    running `steps_per_execution` steps per call), in ms per step."""
     augmentation, dropout = (layers.RandomTranslation,), (layers.RandomTranslation, layers.Dropout)
-    whole = fit_step_ms(rebuilt(model), x, y, batch)
-    no_shift = fit_step_ms(rebuilt(model, augmentation), x, y, batch)
-    no_dropout = fit_step_ms(rebuilt(model, dropout), x, y, batch)
-    sgd = fit_step_ms(rebuilt(model, dropout), x, y, batch, optimizer="sgd")
+    loop = {"steps_per_execution": steps_per_execution}
+    whole = fit_step_ms(rebuilt(model), x, y, batch, **loop)
+    no_shift = fit_step_ms(rebuilt(model, augmentation), x, y, batch, **loop)
+    no_dropout = fit_step_ms(rebuilt(model, dropout), x, y, batch, **loop)
+    sgd = fit_step_ms(rebuilt(model, dropout), x, y, batch, optimizer="sgd", **loop)
     core = arithmetic_ms(rebuilt(model, dropout), x, y, batch)
     ideal = step_flops(model) * batch / (ceiling_gflops * 1e9) * 1000
     return {
         "batch": batch,
+        "steps_per_execution": steps_per_execution,
         "step_ms": whole,
         "parts_ms": {
             "augmentation (RandomTranslation)": whole - no_shift,

@@ -205,7 +205,7 @@ def plot_histories(histories, title="Learning curves", stops=None, error_rate=Tr
     colour, named in the legend (e.g. where early stopping ends the run). Returns the figure.
     """
     stops = stops or {}
-    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4.2 if len(histories) == 1 else 5))
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(8.5, 4.0 if len(histories) == 1 else 4.8))
     panels = ((ax_loss, "loss", "cross-entropy loss (log scale)"),
               (ax_acc, "accuracy", "error rate, % (log scale)" if error_rate else "accuracy"))
     for (name, history), color in zip(histories.items(), RUN_COLORS):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageOps
 
 from mnist_helpers import handwriting as hw
 from mnist_helpers.samples import SAMPLES, make_samples
@@ -272,8 +272,8 @@ def test_soft_strokes_filling_the_frame_are_not_taken_for_a_blank_page():
 # and compared with the package on every shipped sample, so neither copy can drift.
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "07_your_handwriting.ipynb"
-LESSON = ("smooth3x3", "polarity", "paper_surface", "ink_contrast", "find_ink", "crop_to_ink", "fit_box",
-          "centre_of_mass", "place_by_centre_of_mass")
+LESSON = ("read_grayscale", "smooth3x3", "polarity", "paper_surface", "ink_contrast", "find_ink", "crop_to_ink",
+          "fit_box", "centre_of_mass", "place_by_centre_of_mass")
 CONSTANTS = ("PAPER_WINDOW", "MIN_SIGNAL_TO_NOISE", "INK_FLOOR_NOISE", "CROP_TRIM")
 
 
@@ -296,7 +296,7 @@ def lesson():
                 assert name not in definitions, f"notebook 07 defines {name} twice"
                 definitions[name] = node
     assert sorted(definitions) == sorted(LESSON + CONSTANTS), f"07 lacks {set(LESSON + CONSTANTS) - set(definitions)}"
-    namespace = {"np": np, "Image": Image, "DigitImageError": hw.DigitImageError}
+    namespace = {"np": np, "Image": Image, "ImageOps": ImageOps, "DigitImageError": hw.DigitImageError}
     exec(compile(ast.Module(body=list(definitions.values()), type_ignores=[]), str(NOTEBOOK), "exec"), namespace)
     return namespace
 
@@ -309,6 +309,7 @@ def test_notebook_07_constants_are_the_package_ones(lesson):
 @pytest.mark.parametrize("name", [name for name, _, _ in SAMPLES])
 def test_notebook_07_steps_give_exactly_the_package_result(lesson, name):
     gray = hw.read_grayscale(IMAGES / name)
+    np.testing.assert_array_equal(lesson["read_grayscale"](IMAGES / name), gray)
     sign = lesson["polarity"](gray)
     assert sign == hw.polarity(gray)
     smooth = lesson["smooth3x3"](gray)
@@ -321,6 +322,14 @@ def test_notebook_07_steps_give_exactly_the_package_result(lesson, name):
     boxed = lesson["fit_box"](lesson["crop_to_ink"](ink))
     np.testing.assert_array_equal(boxed, hw.fit_box(hw.crop_to_ink(package_ink)))
     np.testing.assert_array_equal(lesson["place_by_centre_of_mass"](boxed), hw.to_mnist(IMAGES / name))
+
+
+def test_notebook_07_read_grayscale_shrinks_a_large_image_as_the_package_does(lesson, tmp_path):
+    large = tmp_path / "large.png"
+    Image.open(IMAGES / "3-photo.jpg").resize((1300, 975)).save(large)
+    gray = lesson["read_grayscale"](large)
+    assert gray.shape == (384, 512)
+    np.testing.assert_array_equal(gray, hw.read_grayscale(large))
 
 
 def test_notebook_07_find_ink_refuses_a_blank_page(lesson):
