@@ -120,7 +120,7 @@ def markdown(report):
     ]
     for name, breakdown in report["profile"].items():
         lines += [
-            f"**{name}** (batch {breakdown['batch']}, {breakdown.get('steps_per_execution', 1)} step(s) per call "
+            f"**{name}** (batch {breakdown['batch']}, {breakdown['steps_per_execution']} step(s) per call "
             f"into TensorFlow): {breakdown['step_ms']:.1f} ms per step.",
             "",
             "| part | ms per step | share |",

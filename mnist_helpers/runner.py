@@ -495,6 +495,18 @@ def ensure_model(run_dir, filename="model.keras", **parameters):
     return load_model(model_path)
 
 
+def made_with_defaults(run_dir, *filenames):
+    """Whether each model in run_dir (model.keras, cnn.keras) was trained by its notebook with that
+    notebook's default parameters, as the notebook records in its metrics file. The later notebooks
+    check the figures their text quotes only then; a missing or older metrics file counts as not."""
+    run_dir = Path(run_dir)
+    for filename in filenames:
+        metrics = run_dir / f"{Path(MODEL_MAKERS[filename]).stem}.metrics.json"
+        if not metrics.is_file() or read_json(metrics).get("default_parameters") is not True:
+            return False
+    return True
+
+
 def run_here(notebook, parameters):
     """Execute a notebook's code cells in this process, in a fresh namespace, with `parameters` set.
 

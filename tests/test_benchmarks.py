@@ -52,8 +52,8 @@ def test_readme_command_reports_time_exit_status_and_peak_memory(tmp_path, capsy
 def breakdown(step_ms, augmentation_ms):
     parts = {"augmentation (RandomTranslation)": augmentation_ms, "dropout": 0.5, "Keras's training loop": 2.0,
              "the layers' arithmetic (forward and backward passes)": step_ms - 2.5 - augmentation_ms}
-    return {"batch": 128, "step_ms": step_ms, "parts_ms": parts, "arithmetic_at_ceiling_ms": 1.0,
-            "shifts_in_input_pipeline_step_ms": step_ms / 2}
+    return {"batch": 128, "steps_per_execution": 1, "step_ms": step_ms, "parts_ms": parts,
+            "arithmetic_at_ceiling_ms": 1.0, "shifts_in_input_pipeline_step_ms": step_ms / 2}
 
 
 def a_report(series_seconds=390):

@@ -289,3 +289,13 @@ def test_the_real_makers_run_without_ipython():
             if cell.cell_type == "code":
                 assert not cell.source.lstrip().startswith(("%", "!")), name
                 compile(cell.source, name, "exec")
+
+
+def test_made_with_defaults_reads_what_each_maker_recorded(tmp_path):
+    mh.write_json(tmp_path / "04_training.metrics.json", {"test_accuracy": 0.99, "default_parameters": True})
+    assert mh.runner.made_with_defaults(tmp_path, "model.keras")
+    assert not mh.runner.made_with_defaults(tmp_path, "model.keras", "cnn.keras"), "06 has no metrics file yet"
+    mh.write_json(tmp_path / "06_convolutions.metrics.json", {"default_parameters": False})
+    assert not mh.runner.made_with_defaults(tmp_path, "model.keras", "cnn.keras")
+    mh.write_json(tmp_path / "04_training.metrics.json", {"test_accuracy": 0.99})  # written before the flag existed
+    assert not mh.runner.made_with_defaults(tmp_path, "model.keras")
