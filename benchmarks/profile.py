@@ -7,10 +7,12 @@ The model is timed as the notebook trains it, then with one part taken away at a
   the forward and backward passes alone, on one batch held in memory, compiled as a graph
   with and without XLA (the faster counts: XLA speeds up dense layers on a CPU, and may slow
   convolutions down).
-Each difference is the cost of the part taken away. The arithmetic is then set against the
-machine's ceiling (NumPy's float32 matrix multiply): what the step would cost if the
-multiply-adds ran at full speed. One more line times a measured alternative: the shifts done
-in the input pipeline (tf.data) instead of in the model, so that XLA can compile the rest.
+The variants are timed in rounds, each once per round, in turn, so that a slow spell of the
+machine slows every part alike. Each difference is the cost of the part taken away. The
+arithmetic is then set against the machine's ceiling (NumPy's float32 matrix multiply): what
+the step would cost if the multiply-adds ran at full speed. One more line times a measured
+alternative: the shifts done in the input pipeline (tf.data) instead of in the model, so that
+XLA can compile the rest.
 """
 
 import time
@@ -23,7 +25,7 @@ from keras import layers
 from benchmarks.flops import step_flops
 
 STEPS = 100  # training steps per timing (one epoch), after an epoch that traces and compiles
-REPEATS = 3  # timings per measurement; the fastest counts, as for the ceiling (noise only ever adds time)
+ROUNDS = 5  # rounds of timings; in each, every variant is timed once, in turn; the fastest of each counts
 
 
 def rebuilt(model, leave_out=()):
@@ -46,18 +48,22 @@ class EpochTimes(keras.callbacks.Callback):
         self.seconds.append(time.perf_counter() - self.start)
 
 
-def timed_fit_ms(model, data, **fit_args):
-    """Milliseconds per step: one fit of 1 + REPEATS epochs of STEPS steps; the first epoch traces
-    (and compiles) the step, and the fastest of the others counts, as for the ceiling (noise only
-    ever adds time)."""
-    epochs = EpochTimes()
-    model.fit(*data, epochs=1 + REPEATS, verbose=0, callbacks=[epochs], **fit_args)
-    return min(epochs.seconds[1:]) / STEPS * 1000
+def epoch_timer(model, data, **fit_args):
+    """A function that fits `model` for one epoch of STEPS steps and returns milliseconds per step.
+    Called once here: the first epoch traces (and compiles) the step."""
+
+    def epoch_ms():
+        epochs = EpochTimes()
+        model.fit(*data, epochs=1, verbose=0, callbacks=[epochs], **fit_args)
+        return epochs.seconds[0] / STEPS * 1000
+
+    epoch_ms()
+    return epoch_ms
 
 
-def fit_step_ms(model, x, y, batch, optimizer="adam", jit_compile=False, steps_per_execution=1):
-    """Milliseconds per step of model.fit on arrays, as the notebooks call it (steps_per_execution:
-    training steps per call into TensorFlow, as the notebook compiles its model).
+def fit_timer(model, x, y, batch, optimizer="adam", jit_compile=False, steps_per_execution=1):
+    """Times model.fit on arrays, as the notebooks call it (steps_per_execution: training steps per call
+    into TensorFlow, as the notebook compiles its model).
 
     Without XLA, as the notebooks' models train: Keras compiles with XLA only models whose
     every layer supports it, and RandomTranslation does not. Left on "auto", taking the shifts
@@ -65,21 +71,11 @@ def fit_step_ms(model, x, y, batch, optimizer="adam", jit_compile=False, steps_p
     model.compile(optimizer=optimizer, loss="categorical_crossentropy", metrics=["accuracy"], jit_compile=jit_compile,
                   steps_per_execution=steps_per_execution)
     n = STEPS * batch
-    return timed_fit_ms(model, (x[:n], y[:n]), batch_size=batch)
+    return epoch_timer(model, (x[:n], y[:n]), batch_size=batch)
 
 
-def best_ms(run):
-    """The fastest of REPEATS calls of run(), each STEPS steps, in milliseconds per step."""
-    times = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times) / STEPS * 1000
-
-
-def pipeline_step_ms(model, x, y, batch):
-    """Milliseconds per step with the shifts in a tf.data pipeline and the model, without them, under XLA."""
+def pipeline_timer(model, x, y, batch):
+    """Times a step with the shifts in a tf.data pipeline and the model, without them, under XLA."""
     shift = next(layer for layer in model.layers if isinstance(layer, layers.RandomTranslation))
     shift = type(shift).from_config(shift.get_config())
     image_shape = (-1, 28, 28, 1)
@@ -93,12 +89,12 @@ def pipeline_step_ms(model, x, y, batch):
             .map(augment, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE))
     net = rebuilt(model, leave_out=(layers.RandomTranslation,))
     net.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"], jit_compile=True)
-    return timed_fit_ms(net, (data,), shuffle=False)  # the dataset shuffles itself
+    return epoch_timer(net, (data,), shuffle=False)  # the dataset shuffles itself
 
 
-def arithmetic_ms(model, x, y, batch):
-    """Milliseconds for the forward and backward passes alone: one batch in memory, no update, as a
-    graph with and without XLA, the faster."""
+def arithmetic_timers(model, x, y, batch):
+    """Times the forward and backward passes alone: one batch in memory, no update, as a graph
+    without and with XLA (two timers)."""
     loss = keras.losses.CategoricalCrossentropy()
     images, labels = tf.constant(x[:batch]), tf.constant(y[:batch])
 
@@ -107,17 +103,30 @@ def arithmetic_ms(model, x, y, batch):
             value = loss(labels, model(images, training=True))
         return tape.gradient(value, model.trainable_weights)
 
-    def steps(compiled):
-        for _ in range(STEPS):
-            result = compiled()
-        np.asarray(result[0])  # wait for the last one
-
-    fastest = float("inf")
-    for jit_compile in (False, True):
-        compiled = tf.function(gradients, jit_compile=jit_compile)
+    def timer(compiled):
         compiled()  # traces and compiles
-        fastest = min(fastest, best_ms(lambda compiled=compiled: steps(compiled)))
-    return fastest
+
+        def steps_ms():
+            start = time.perf_counter()
+            for _ in range(STEPS):
+                result = compiled()
+            np.asarray(result[0])  # wait for the last one
+            return (time.perf_counter() - start) / STEPS * 1000
+
+        return steps_ms
+
+    return [timer(tf.function(gradients, jit_compile=jit_compile)) for jit_compile in (False, True)]
+
+
+def fastest_in_rounds(timers):
+    """The fastest time of each timer over ROUNDS rounds, every timer once per round, in turn: a slow
+    spell of the machine then slows one round of every measurement, not all of one part's (noise only
+    ever adds time, so the fastest counts, as for the ceiling)."""
+    times = {name: [] for name in timers}
+    for _ in range(ROUNDS):
+        for name, timer in timers.items():
+            times[name].append(timer())
+    return {name: min(values) for name, values in times.items()}
 
 
 def profile(model, x, y, batch, ceiling_gflops, steps_per_execution=1):
@@ -125,30 +134,42 @@ def profile(model, x, y, batch, ceiling_gflops, steps_per_execution=1):
     running `steps_per_execution` steps per call), in ms per step."""
     augmentation, dropout = (layers.RandomTranslation,), (layers.RandomTranslation, layers.Dropout)
     loop = {"steps_per_execution": steps_per_execution}
-    whole = fit_step_ms(rebuilt(model), x, y, batch, **loop)
-    no_shift = fit_step_ms(rebuilt(model, augmentation), x, y, batch, **loop)
-    no_dropout = fit_step_ms(rebuilt(model, dropout), x, y, batch, **loop)
-    sgd = fit_step_ms(rebuilt(model, dropout), x, y, batch, optimizer="sgd", **loop)
-    core = arithmetic_ms(rebuilt(model, dropout), x, y, batch)
+    graph, xla = arithmetic_timers(rebuilt(model, dropout), x, y, batch)
+    ms = fastest_in_rounds({
+        "whole": fit_timer(rebuilt(model), x, y, batch, **loop),
+        "no shift": fit_timer(rebuilt(model, augmentation), x, y, batch, **loop),
+        "no dropout": fit_timer(rebuilt(model, dropout), x, y, batch, **loop),
+        "sgd": fit_timer(rebuilt(model, dropout), x, y, batch, optimizer="sgd", **loop),
+        "arithmetic": graph,
+        "arithmetic, XLA": xla,
+        "pipeline": pipeline_timer(model, x, y, batch),
+    })
+    core = min(ms["arithmetic"], ms["arithmetic, XLA"])
     ideal = step_flops(model) * batch / (ceiling_gflops * 1e9) * 1000
     return {
         "batch": batch,
         "steps_per_execution": steps_per_execution,
-        "step_ms": whole,
+        "step_ms": ms["whole"],
         "parts_ms": {
-            "augmentation (RandomTranslation)": whole - no_shift,
-            "dropout": no_shift - no_dropout,
-            "Adam's update beyond plain SGD's": no_dropout - sgd,
-            "Keras's training loop (input slicing and shuffling, SGD update, metrics, hooks)": sgd - core,
+            "augmentation (RandomTranslation)": ms["whole"] - ms["no shift"],
+            "dropout": ms["no shift"] - ms["no dropout"],
+            "Adam's update beyond plain SGD's": ms["no dropout"] - ms["sgd"],
+            "Keras's training loop (input slicing and shuffling, SGD update, metrics, hooks)": ms["sgd"] - core,
             "the layers' arithmetic (forward and backward passes)": core,
         },
         "arithmetic_at_ceiling_ms": ideal,
-        "shifts_in_input_pipeline_step_ms": pipeline_step_ms(model, x, y, batch),
+        "shifts_in_input_pipeline_step_ms": ms["pipeline"],
     }
 
 
 def obstacle(breakdown):
-    """The largest part of a step that is not the layers' arithmetic, as a phrase."""
+    """What stands most in the way of a faster step, as a phrase: the largest part that is not the
+    layers' arithmetic, or the arithmetic's own time beyond the ceiling's, whichever is larger."""
     parts = {name: ms for name, ms in breakdown["parts_ms"].items() if "arithmetic" not in name}
     name = max(parts, key=parts.get)
+    arithmetic = breakdown["parts_ms"]["the layers' arithmetic (forward and backward passes)"]
+    ideal = breakdown["arithmetic_at_ceiling_ms"]
+    if arithmetic - ideal > parts[name]:
+        return (f"the layers' arithmetic itself: {arithmetic:.1f} of {breakdown['step_ms']:.1f} ms per step, "
+                f"{ideal:.1f} at the ceiling")
     return f"{name}: {parts[name]:.1f} of {breakdown['step_ms']:.1f} ms per step"

@@ -114,8 +114,11 @@ def markdown(report):
         "notebook trains it, then without its augmentation layer, then without dropout, then with plain SGD "
         "instead of Adam, all without XLA as the notebooks' models train (RandomTranslation keeps Keras from "
         "compiling them with XLA), then the forward and backward passes alone on one batch held in memory (no "
-        "input pipeline, no update, no Keras loop; the faster of with and without XLA). Each difference is the "
-        "cost of the part taken away; noise can make a small one negative.",
+        "input pipeline, no update, no Keras loop; the faster of with and without XLA). The variants are timed "
+        "in rounds, each once per round in turn, and the fastest of each counts, so that a slow spell of the machine "
+        "slows every part alike. Each difference is the cost of the part taken away; noise can make a small one "
+        "negative. What stands in the way of a target is the largest part other than the arithmetic, or the "
+        "arithmetic's own time beyond the ceiling's, whichever is larger.",
         "",
     ]
     for name, breakdown in report["profile"].items():
