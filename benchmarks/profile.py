@@ -25,7 +25,7 @@ from keras import layers
 from benchmarks.flops import step_flops
 
 STEPS = 100  # training steps per timing (one epoch), after an epoch that traces and compiles
-ROUNDS = 5  # rounds of timings; in each, every variant is timed once, in turn; the fastest of each counts
+ROUNDS = 3  # rounds of timings; in each, every variant is timed once, in turn; the fastest of each counts
 
 
 def rebuilt(model, leave_out=()):
