@@ -118,15 +118,14 @@ def arithmetic_timers(model, x, y, batch):
     return [timer(tf.function(gradients, jit_compile=jit_compile)) for jit_compile in (False, True)]
 
 
-def fastest_in_rounds(timers):
-    """The fastest time of each timer over ROUNDS rounds, every timer once per round, in turn: a slow
-    spell of the machine then slows one round of every measurement, not all of one part's (noise only
-    ever adds time, so the fastest counts, as for the ceiling)."""
+def times_in_rounds(timers):
+    """ROUNDS times of each timer, every timer once per round, in turn: a slow spell of the machine
+    then slows one round of every measurement, not all of one part's."""
     times = {name: [] for name in timers}
     for _ in range(ROUNDS):
         for name, timer in timers.items():
             times[name].append(timer())
-    return {name: min(values) for name, values in times.items()}
+    return times
 
 
 def profile(model, x, y, batch, ceiling_gflops, steps_per_execution=1):
@@ -135,7 +134,7 @@ def profile(model, x, y, batch, ceiling_gflops, steps_per_execution=1):
     augmentation, dropout = (layers.RandomTranslation,), (layers.RandomTranslation, layers.Dropout)
     loop = {"steps_per_execution": steps_per_execution}
     graph, xla = arithmetic_timers(rebuilt(model, dropout), x, y, batch)
-    ms = fastest_in_rounds({
+    times = times_in_rounds({
         "whole": fit_timer(rebuilt(model), x, y, batch, **loop),
         "no shift": fit_timer(rebuilt(model, augmentation), x, y, batch, **loop),
         "no dropout": fit_timer(rebuilt(model, dropout), x, y, batch, **loop),
@@ -144,7 +143,10 @@ def profile(model, x, y, batch, ceiling_gflops, steps_per_execution=1):
         "arithmetic, XLA": xla,
         "pipeline": pipeline_timer(model, x, y, batch),
     })
+    ms = {name: min(values) for name, values in times.items()}  # noise only ever adds time: the fastest counts
     core = min(ms["arithmetic"], ms["arithmetic, XLA"])
+    # how far apart one variant's rounds came out, the largest over the variants the parts come from
+    spread = max(max(values) - min(values) for name, values in times.items() if name != "pipeline")
     ideal = step_flops(model) * batch / (ceiling_gflops * 1e9) * 1000
     return {
         "batch": batch,
@@ -158,6 +160,7 @@ def profile(model, x, y, batch, ceiling_gflops, steps_per_execution=1):
             "the layers' arithmetic (forward and backward passes)": core,
         },
         "arithmetic_at_ceiling_ms": ideal,
+        "round_spread_ms": spread,
         "shifts_in_input_pipeline_step_ms": ms["pipeline"],
     }
 

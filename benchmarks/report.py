@@ -133,6 +133,8 @@ def markdown(report):
             lines.append(f"| {part} | {ms:.1f} | {ms / breakdown['step_ms']:.0%} |")
         lines += [
             "",
+            f"Round to round, a variant's time came out up to {breakdown['round_spread_ms']:.1f} ms per step apart: "
+            f"a part smaller than that is within the measurement's noise. "
             f"At the ceiling, the arithmetic would take {breakdown['arithmetic_at_ceiling_ms']:.1f} ms. "
             f"Measured alternative: the shifts done in a tf.data input pipeline instead of in the model, the model "
             f"compiled with XLA: {breakdown['shifts_in_input_pipeline_step_ms']:.1f} ms per step.",
