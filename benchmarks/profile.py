@@ -143,24 +143,25 @@ def profile(model, x, y, batch, ceiling_gflops, steps_per_execution=1):
         "arithmetic, XLA": xla,
         "pipeline": pipeline_timer(model, x, y, batch),
     })
+    times["nothing"] = [0.0]  # what the arithmetic is measured against
     ms = {name: min(values) for name, values in times.items()}  # noise only ever adds time: the fastest counts
-    core = min(ms["arithmetic"], ms["arithmetic, XLA"])
-    # how far apart one variant's rounds came out, the largest over the variants the parts come from
-    spread = max(max(values) - min(values) for name, values in times.items() if name != "pipeline")
-    ideal = step_flops(model) * batch / (ceiling_gflops * 1e9) * 1000
+    spread = {name: max(values) - min(values) for name, values in times.items()}
+    core = min(("arithmetic", "arithmetic, XLA"), key=ms.get)
+    subtractions = {  # each part: the variant with it, and the variant without it
+        "augmentation (RandomTranslation)": ("whole", "no shift"),
+        "dropout": ("no shift", "no dropout"),
+        "Adam's update beyond plain SGD's": ("no dropout", "sgd"),
+        "Keras's training loop (input slicing and shuffling, SGD update, metrics, hooks)": ("sgd", core),
+        "the layers' arithmetic (forward and backward passes)": (core, "nothing"),
+    }
     return {
         "batch": batch,
         "steps_per_execution": steps_per_execution,
         "step_ms": ms["whole"],
-        "parts_ms": {
-            "augmentation (RandomTranslation)": ms["whole"] - ms["no shift"],
-            "dropout": ms["no shift"] - ms["no dropout"],
-            "Adam's update beyond plain SGD's": ms["no dropout"] - ms["sgd"],
-            "Keras's training loop (input slicing and shuffling, SGD update, metrics, hooks)": ms["sgd"] - core,
-            "the layers' arithmetic (forward and backward passes)": core,
-        },
-        "arithmetic_at_ceiling_ms": ideal,
-        "round_spread_ms": spread,
+        "parts_ms": {part: ms[a] - ms[b] for part, (a, b) in subtractions.items()},
+        # how far apart the rounds of the part's two variants came out, the larger
+        "noise_ms": {part: max(spread[a], spread[b]) for part, (a, b) in subtractions.items()},
+        "arithmetic_at_ceiling_ms": step_flops(model) * batch / (ceiling_gflops * 1e9) * 1000,
         "shifts_in_input_pipeline_step_ms": ms["pipeline"],
     }
 
@@ -170,9 +171,14 @@ def obstacle(breakdown):
     layers' arithmetic, or the arithmetic's own time beyond the ceiling's, whichever is larger."""
     parts = {name: ms for name, ms in breakdown["parts_ms"].items() if "arithmetic" not in name}
     name = max(parts, key=parts.get)
-    arithmetic = breakdown["parts_ms"]["the layers' arithmetic (forward and backward passes)"]
-    ideal = breakdown["arithmetic_at_ceiling_ms"]
+    arithmetic_name = "the layers' arithmetic (forward and backward passes)"
+    arithmetic, ideal = breakdown["parts_ms"][arithmetic_name], breakdown["arithmetic_at_ceiling_ms"]
+    step = f"{breakdown['step_ms']:.1f} ms per step"
     if arithmetic - ideal > parts[name]:
-        return (f"the layers' arithmetic itself: {arithmetic:.1f} of {breakdown['step_ms']:.1f} ms per step, "
-                f"{ideal:.1f} at the ceiling")
-    return f"{name}: {parts[name]:.1f} of {breakdown['step_ms']:.1f} ms per step"
+        name, excess = arithmetic_name, arithmetic - ideal
+        phrase = f"the layers' arithmetic itself: {arithmetic:.1f} of {step}, {ideal:.1f} at the ceiling"
+    else:
+        excess = parts[name]
+        phrase = f"{name}: {parts[name]:.1f} of {step}"
+    noise = breakdown["noise_ms"][name]
+    return phrase + (f" (within its timings' {noise:.1f} ms noise)" if excess < noise else "")

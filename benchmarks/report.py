@@ -116,9 +116,11 @@ def markdown(report):
         "compiling them with XLA), then the forward and backward passes alone on one batch held in memory (no "
         "input pipeline, no update, no Keras loop; the faster of with and without XLA). The variants are timed "
         "in rounds, each once per round in turn, and the fastest of each counts, so that a slow spell of the machine "
-        "slows every part alike. Each difference is the cost of the part taken away; noise can make a small one "
-        "negative. What stands in the way of a target is the largest part other than the arithmetic, or the "
-        "arithmetic's own time beyond the ceiling's, whichever is larger.",
+        "slows every part alike. Each difference is the cost of the part taken away. Its noise is how far "
+        "apart the rounds of its two variants came out (the larger of the two): a part smaller than its noise, "
+        "negative ones included, is not told apart from zero by this machine. What stands in the way of a target "
+        "is the largest part other than the arithmetic, or the arithmetic's own time beyond the ceiling's, "
+        "whichever is larger.",
         "",
     ]
     for name, breakdown in report["profile"].items():
@@ -126,15 +128,13 @@ def markdown(report):
             f"**{name}** (batch {breakdown['batch']}, {breakdown['steps_per_execution']} step(s) per call "
             f"into TensorFlow): {breakdown['step_ms']:.1f} ms per step.",
             "",
-            "| part | ms per step | share |",
-            "| --- | --- | --- |",
+            "| part | ms per step | share | noise: rounds apart, ms |",
+            "| --- | --- | --- | --- |",
         ]
         for part, ms in breakdown["parts_ms"].items():
-            lines.append(f"| {part} | {ms:.1f} | {ms / breakdown['step_ms']:.0%} |")
+            lines.append(f"| {part} | {ms:.1f} | {ms / breakdown['step_ms']:.0%} | {breakdown['noise_ms'][part]:.1f} |")
         lines += [
             "",
-            f"Round to round, a variant's time came out up to {breakdown['round_spread_ms']:.1f} ms per step apart: "
-            f"a part smaller than that is within the measurement's noise. "
             f"At the ceiling, the arithmetic would take {breakdown['arithmetic_at_ceiling_ms']:.1f} ms. "
             f"Measured alternative: the shifts done in a tf.data input pipeline instead of in the model, the model "
             f"compiled with XLA: {breakdown['shifts_in_input_pipeline_step_ms']:.1f} ms per step.",
