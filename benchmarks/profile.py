@@ -8,11 +8,11 @@ The model is timed as the notebook trains it, then with one part taken away at a
   with and without XLA (the faster counts: XLA speeds up dense layers on a CPU, and may slow
   convolutions down).
 The variants are timed in rounds, each once per round, in turn, so that a slow spell of the
-machine slows every part alike. Each difference is the cost of the part taken away. The
-arithmetic is then set against the machine's ceiling (NumPy's float32 matrix multiply): what
-the step would cost if the multiply-adds ran at full speed. One more line times a measured
-alternative: the shifts done in the input pipeline (tf.data) instead of in the model, so that
-XLA can compile the rest.
+machine falls on one round of every variant, not on all of one part's timings. Each difference
+is the cost of the part taken away. The arithmetic is then set against the machine's ceiling
+(NumPy's float32 matrix multiply): what the step would cost if the multiply-adds ran at full
+speed. One more line times a measured alternative: the shifts done in the input pipeline
+(tf.data) instead of in the model, so that XLA can compile the rest.
 """
 
 import time
@@ -74,8 +74,9 @@ def fit_timer(model, x, y, batch, optimizer="adam", jit_compile=False, steps_per
     return epoch_timer(model, (x[:n], y[:n]), batch_size=batch)
 
 
-def pipeline_timer(model, x, y, batch):
-    """Times a step with the shifts in a tf.data pipeline and the model, without them, under XLA."""
+def pipeline_timer(model, x, y, batch, steps_per_execution=1):
+    """Times a step with the shifts in a tf.data pipeline and the model, without them, under XLA
+    (with the Keras loop's steps per call of the model as its notebook trains it)."""
     shift = next(layer for layer in model.layers if isinstance(layer, layers.RandomTranslation))
     shift = type(shift).from_config(shift.get_config())
     image_shape = (-1, 28, 28, 1)
@@ -88,7 +89,8 @@ def pipeline_timer(model, x, y, batch):
     data = (tf.data.Dataset.from_tensor_slices((x[:n], y[:n])).shuffle(n).batch(batch)
             .map(augment, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE))
     net = rebuilt(model, leave_out=(layers.RandomTranslation,))
-    net.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"], jit_compile=True)
+    net.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"], jit_compile=True,
+                steps_per_execution=steps_per_execution)
     return epoch_timer(net, (data,), shuffle=False)  # the dataset shuffles itself
 
 
@@ -141,10 +143,27 @@ def profile(model, x, y, batch, ceiling_gflops, steps_per_execution=1):
         "sgd": fit_timer(rebuilt(model, dropout), x, y, batch, optimizer="sgd", **loop),
         "arithmetic": graph,
         "arithmetic, XLA": xla,
-        "pipeline": pipeline_timer(model, x, y, batch),
+        "pipeline": pipeline_timer(model, x, y, batch, **loop),
     })
-    times["nothing"] = [0.0]  # what the arithmetic is measured against
-    ms = {name: min(values) for name, values in times.items()}  # noise only ever adds time: the fastest counts
+    parts, noise = take_apart(times)
+    return {
+        "batch": batch,
+        "steps_per_execution": steps_per_execution,
+        "step_ms": min(times["whole"]),
+        "parts_ms": parts,
+        "noise_ms": noise,
+        "arithmetic_at_ceiling_ms": step_flops(model) * batch / (ceiling_gflops * 1e9) * 1000,
+        "shifts_in_input_pipeline_step_ms": min(times["pipeline"]),
+    }
+
+
+def take_apart(times):
+    """Each part's milliseconds per step, from every variant's times in the rounds: the fastest time of
+    the variant with the part minus that of the variant without it (noise only ever adds time, so the
+    fastest counts); and the part's noise: how far apart the rounds of those two variants came out,
+    the larger of the two."""
+    times = {**times, "nothing": [0.0]}  # what the arithmetic is measured against
+    ms = {name: min(values) for name, values in times.items()}
     spread = {name: max(values) - min(values) for name, values in times.items()}
     core = min(("arithmetic", "arithmetic, XLA"), key=ms.get)
     subtractions = {  # each part: the variant with it, and the variant without it
@@ -154,16 +173,9 @@ def profile(model, x, y, batch, ceiling_gflops, steps_per_execution=1):
         "Keras's training loop (input slicing and shuffling, SGD update, metrics, hooks)": ("sgd", core),
         "the layers' arithmetic (forward and backward passes)": (core, "nothing"),
     }
-    return {
-        "batch": batch,
-        "steps_per_execution": steps_per_execution,
-        "step_ms": ms["whole"],
-        "parts_ms": {part: ms[a] - ms[b] for part, (a, b) in subtractions.items()},
-        # how far apart the rounds of the part's two variants came out, the larger
-        "noise_ms": {part: max(spread[a], spread[b]) for part, (a, b) in subtractions.items()},
-        "arithmetic_at_ceiling_ms": step_flops(model) * batch / (ceiling_gflops * 1e9) * 1000,
-        "shifts_in_input_pipeline_step_ms": ms["pipeline"],
-    }
+    parts = {part: ms[with_it] - ms[without] for part, (with_it, without) in subtractions.items()}
+    noise = {part: max(spread[with_it], spread[without]) for part, (with_it, without) in subtractions.items()}
+    return parts, noise
 
 
 def obstacle(breakdown):

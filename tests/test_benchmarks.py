@@ -55,8 +55,11 @@ def breakdown(step_ms, augmentation_ms, arithmetic_at_ceiling_ms=None, noise_ms=
         arithmetic_at_ceiling_ms = arithmetic - 1
     parts = {"augmentation (RandomTranslation)": augmentation_ms, "dropout": 0.5, "Keras's training loop": 2.0,
              "the layers' arithmetic (forward and backward passes)": arithmetic}
+    # the small parts' noise is large, so that reading the wrong part's noise shows
+    noise = {"augmentation (RandomTranslation)": 9.0, "dropout": 9.0, "Keras's training loop": noise_ms,
+             "the layers' arithmetic (forward and backward passes)": noise_ms + 0.1}
     return {"batch": 128, "steps_per_execution": 1, "step_ms": step_ms, "parts_ms": parts,
-            "arithmetic_at_ceiling_ms": arithmetic_at_ceiling_ms, "noise_ms": dict.fromkeys(parts, noise_ms),
+            "arithmetic_at_ceiling_ms": arithmetic_at_ceiling_ms, "noise_ms": noise,
             "shifts_in_input_pipeline_step_ms": step_ms / 2}
 
 
@@ -70,7 +73,17 @@ def test_what_stands_in_the_way_is_the_largest_part_or_the_arithmetic_beyond_the
             == "Keras's training loop: 2.0 of 10.0 ms per step (within its timings' 3.0 ms noise)")
     assert (profile.obstacle(breakdown(10.0, 1.0, arithmetic_at_ceiling_ms=4.0, noise_ms=3.0))
             == "the layers' arithmetic itself: 6.5 of 10.0 ms per step, 4.0 at the ceiling (within its timings' "
-               "3.0 ms noise)")
+               "3.1 ms noise)")
+
+
+def test_each_part_is_the_difference_of_two_variants_and_carries_their_noise():
+    times = {"whole": [10.0, 10.5, 12.0], "no shift": [9.0, 9.2, 9.1], "no dropout": [8.5, 8.0, 8.6],
+             "sgd": [7.5, 7.0, 7.1], "arithmetic": [6.0, 6.2, 6.1], "arithmetic, XLA": [5.0, 5.9, 5.2],
+             "pipeline": [20.0, 30.0, 40.0]}
+    parts, noise = profile.take_apart(times)
+    assert list(parts.values()) == pytest.approx([1.0, 1.0, 1.0, 2.0, 5.0])  # the fastest of each; XLA's arithmetic
+    assert sum(parts.values()) == pytest.approx(min(times["whole"]))  # the parts add up to the step
+    assert list(noise.values()) == pytest.approx([2.0, 0.6, 0.6, 0.9, 0.9])  # the pipeline's spread counts nowhere
 
 
 def a_report(series_seconds=390):
@@ -116,7 +129,7 @@ def test_the_report_shows_every_figure_and_verdict():
     assert "| series CNN: fit time <= 0.6x the keras-io convnet's | 0.82x | **not met** | augmentation" in text
     assert "| series MLP: fit time <= 0.6x the classic MLP's | 0.55x | met | — |" in text
     assert "| augmentation (RandomTranslation) | 12.0 | 40% |" in text
-    assert "| dropout | 0.5 | 5% | 1.5 |" in text  # a part within its noise, shown with it
+    assert "| dropout | 0.5 | 5% | 9.0 |" in text  # a part within its noise, shown with it
     assert "in 30 minutes" in text and "**6.5 min**" in text and "01 12, 04 95" in text and "1,500 MiB" in text
     assert "make test` is not timed here" in text
 
