@@ -26,6 +26,7 @@ from benchmarks.flops import step_flops
 
 STEPS = 100  # training steps per timing (one epoch), after an epoch that traces and compiles
 ROUNDS = 3  # rounds of timings; in each, every variant is timed once, in turn; the fastest of each counts
+ARITHMETIC = "the layers' arithmetic (forward and backward passes)"  # the part the others are set against
 
 
 def rebuilt(model, leave_out=()):
@@ -171,7 +172,7 @@ def take_apart(times):
         "dropout": ("no shift", "no dropout"),
         "Adam's update beyond plain SGD's": ("no dropout", "sgd"),
         "Keras's training loop (input slicing and shuffling, SGD update, metrics, hooks)": ("sgd", core),
-        "the layers' arithmetic (forward and backward passes)": (core, "nothing"),
+        ARITHMETIC: (core, "nothing"),
     }
     parts = {part: ms[with_it] - ms[without] for part, (with_it, without) in subtractions.items()}
     noise = {part: max(spread[with_it], spread[without]) for part, (with_it, without) in subtractions.items()}
@@ -181,13 +182,12 @@ def take_apart(times):
 def obstacle(breakdown):
     """What stands most in the way of a faster step, as a phrase: the largest part that is not the
     layers' arithmetic, or the arithmetic's own time beyond the ceiling's, whichever is larger."""
-    parts = {name: ms for name, ms in breakdown["parts_ms"].items() if "arithmetic" not in name}
+    parts = {name: ms for name, ms in breakdown["parts_ms"].items() if name != ARITHMETIC}
     name = max(parts, key=parts.get)
-    arithmetic_name = "the layers' arithmetic (forward and backward passes)"
-    arithmetic, ideal = breakdown["parts_ms"][arithmetic_name], breakdown["arithmetic_at_ceiling_ms"]
+    arithmetic, ideal = breakdown["parts_ms"][ARITHMETIC], breakdown["arithmetic_at_ceiling_ms"]
     step = f"{breakdown['step_ms']:.1f} ms per step"
     if arithmetic - ideal > parts[name]:
-        name, excess = arithmetic_name, arithmetic - ideal
+        name, excess = ARITHMETIC, arithmetic - ideal
         phrase = f"the layers' arithmetic itself: {arithmetic:.1f} of {step}, {ideal:.1f} at the ceiling"
     else:
         excess = parts[name]

@@ -117,11 +117,10 @@ def markdown(report):
         "input pipeline, no update, no Keras loop; the faster of with and without XLA). The variants are timed "
         "in rounds, each once per round in turn, and the fastest of each counts, so that a slow spell of the machine "
         "falls on one round of every variant, not on all of one part's timings. Each difference is the cost of "
-        "the part taken away. Its noise is how far "
-        "apart the rounds of its two variants came out (the larger of the two): a part smaller than its noise, "
-        "negative ones included, is not told apart from zero by this machine. What stands in the way of a target "
-        "is the largest part other than the arithmetic, or the arithmetic's own time beyond the ceiling's, "
-        "whichever is larger.",
+        "the part taken away. Its noise is how far apart the rounds of its two variants came out (the larger of "
+        "the two): a part smaller than its noise, negative ones included, is not told apart from zero by this "
+        "machine. What stands in the way of a target is the largest part other than the arithmetic, or the "
+        "arithmetic's own time beyond the ceiling's, whichever is larger.",
         "",
     ]
     for name, breakdown in report["profile"].items():
