@@ -25,6 +25,8 @@ from benchmarks.profile import profile
 from benchmarks.recipes import RECIPES, default_seed, seeds
 from benchmarks.report import markdown, summarise, verdicts
 from mnist_helpers.doctor import machine, versions
+from mnist_helpers.layout import NOTEBOOKS
+from mnist_helpers.series.parameters import default_values
 
 SERIES_MODELS = {  # the benchmark's name for each series model: its file, and the notebook that trains it
     "series MLP": ("model.keras", "04_training.ipynb"),
@@ -47,7 +49,7 @@ def profile_series(run_dir, data, ceiling):
     breakdowns = {}
     for name, (model_file, notebook) in SERIES_MODELS.items():
         model = mh.load_model(run_dir / model_file)
-        batch = mh.runner.declared_parameters(mh.runner.NOTEBOOKS / notebook)["BATCH_SIZE"]
+        batch = default_values(NOTEBOOKS / notebook)["BATCH_SIZE"]
         x = x_train.reshape(-1, *model.input_shape[1:])
         # the saved model keeps its notebook's compile settings, steps_per_execution among them
         breakdowns[name] = profile(model, x, y_train, batch, ceiling, model.steps_per_execution)

@@ -7,8 +7,8 @@ each adds on its own, this runs notebook 04's own code with its default paramete
 one choice undone at a time, for three seeds, alternating, and writes docs/ablations.json,
 which notebook 04 plots. About 20 minutes on 2 cores.
 
-04 runs here through `mh.runner.run_here` (its code cells in this process, figures closed),
-so what is measured is exactly what the notebook teaches. Only the default variant trains the
+04 runs here as the runner runs it, with papermill in a kernel of its own, without its check
+cells, so what is measured is exactly what the notebook teaches. Only the default variant trains the
 plain recipe in full; the others cut it to one epoch, since its figures are not used there
 and it does not touch the regularised network's training (04 reseeds before building it).
 """
@@ -23,13 +23,13 @@ import tempfile
 import time
 from pathlib import Path
 
-import keras
-
 from benchmarks.recipes import seeds
 from mnist_helpers.doctor import machine, versions
+from mnist_helpers.layout import DOCS, NOTEBOOKS
+from mnist_helpers.series.kernels import execute_notebook
 
-NOTEBOOK = mh.runner.NOTEBOOKS / "04_training.ipynb"
-OUT = Path(__file__).resolve().parents[1] / "docs" / "ablations.json"
+NOTEBOOK = NOTEBOOKS / "04_training.ipynb"
+OUT = DOCS / "ablations.json"
 
 # Each variant undoes one choice of the regularised recipe, back to what the plain recipe does.
 VARIANTS = {
@@ -43,18 +43,10 @@ SKIP_PLAIN = {"PLAIN_EPOCHS": 1}  # where the plain recipe's figures are not wan
 
 
 def run_variant(seed, parameters, run_dir):
-    """Notebook 04's code with `parameters`, in this process; its metrics."""
-    keras.backend.clear_session()  # each run starts from a fresh Keras state, as in a new kernel
-    metrics = Path(run_dir) / "04_training.metrics.json"
-    try:
-        mh.runner.run_here(NOTEBOOK, {"SEED": seed, "RUN_DIR": str(run_dir), **parameters})
-    except AssertionError as error:
-        # 04's last section checks its text against the committed docs/ablations.json, after the
-        # metrics are saved: if the figures moved, the text needs updating, but the run counts.
-        if not metrics.exists():
-            raise
-        print(f"note: notebook 04's text no longer matches docs/ablations.json ({error}); update it", flush=True)
-    return mh.read_json(metrics)
+    """Notebook 04's lesson with `parameters`, in a kernel of its own; its metrics."""
+    execute_notebook(NOTEBOOK, Path(run_dir) / NOTEBOOK.name, {"SEED": seed, "RUN_DIR": str(run_dir), **parameters},
+                     checks=False)
+    return mh.read_json(Path(run_dir) / "04_training.metrics.json")
 
 
 def summarise(runs):

@@ -9,8 +9,8 @@ from pathlib import Path
 import psutil
 
 import mnist_helpers as mh
+from mnist_helpers.layout import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def readme_command(*command, log):

@@ -12,6 +12,9 @@ from keras import layers
 
 import mnist_helpers as mh
 from benchmarks.flops import training_flops
+from mnist_helpers.layout import NOTEBOOKS
+from mnist_helpers.series.kernels import execute_notebook
+from mnist_helpers.series.parameters import default_values
 
 
 def timed_fit(model, data, epochs, **compile_args):
@@ -60,7 +63,7 @@ def keras_io_convnet(seed, data, run_dir):
 
 def default_seed():
     """The notebooks' default SEED (04's parameters cell)."""
-    return mh.runner.declared_parameters(mh.runner.NOTEBOOKS / "04_training.ipynb")["SEED"]
+    return default_values(NOTEBOOKS / "04_training.ipynb")["SEED"]
 
 
 def seeds(count):
@@ -76,13 +79,13 @@ def series_notebook(notebook, model_file, **side_parameters):
     For the default seed, the whole-series run has already executed it in run_dir. For the
     others it runs alone, with `side_parameters` (parameters that leave its model as it is)."""
     def recipe(seed, data, run_dir):
-        path = mh.runner.NOTEBOOKS / notebook
+        path = NOTEBOOKS / notebook
         if seed != default_seed():
             parameters = {"SEED": seed, "RUN_DIR": str(run_dir), **side_parameters}
-            mh.runner.execute_notebook(path, Path(run_dir) / notebook, parameters)
+            execute_notebook(path, Path(run_dir) / notebook, parameters)
         metrics = mh.read_json(Path(run_dir) / f"{path.stem}.metrics.json")
         # 04 may stop early and says how many epochs it ran; 06 always runs its EPOCHS
-        epochs = metrics.get("epochs_run") or mh.runner.declared_parameters(path)["EPOCHS"]
+        epochs = metrics.get("epochs_run") or default_values(path)["EPOCHS"]
         model = mh.load_model(Path(run_dir) / model_file)
         return {"test_accuracy": metrics["test_accuracy"], "fit_seconds": metrics["fit_seconds"],
                 "train_flops": training_flops(model, epochs)}

@@ -1,28 +1,26 @@
 """Shared plumbing for the MNIST notebook series.
 
 The lessons live in the notebooks; this package holds what they share and what a reader
-need not re-read each time: loading and verifying the data, drawing digit grids, metrics,
-reading photos of digits, saving models safely, and the headless series runner.
+need not re-read each time: loading and verifying the data, drawing digit grids,
+reading photos of digits, saving and loading models safely, checking a notebook's parameters.
+The series' tooling (runner, learner edition, planners) lives in mnist_helpers.series, which
+this import never loads.
 
 Import it *before* keras: it keeps TensorFlow's start-up log lines (oneDNN notices, CUDA
 probes) out of notebook outputs. Nothing is downloaded on import.
 """
 
-from pathlib import Path
-
 from mnist_helpers._quiet import quiet_tensorflow_startup
 
 quiet_tensorflow_startup()
 
-# The repository's docs folder, where `make bench` and `make ablations` write the figures that
-# take too long to train in a lesson (notebook 04 plots them; the package is installed editable).
-DOCS = Path(__file__).resolve().parents[1] / "docs"
-
-from mnist_helpers import handwriting, metrics, plots, runner  # noqa: E402  (mh.plots.show_digits, ...)
+from mnist_helpers import handwriting, plots  # noqa: E402  (mh.plots.show_digits, ...)
 from mnist_helpers.artifacts import (  # noqa: E402
     ArtifactError,
     best_model_checkpoint,
+    ensure_model,
     load_model,
+    made_with_defaults,
     read_json,
     run_folder,
     save_model,
@@ -34,13 +32,10 @@ from mnist_helpers.data import (  # noqa: E402
     load_mnist,
     prepare_dense,
 )
-from mnist_helpers.params import (  # noqa: E402
-    ParameterError,
-    check_choice,
-    check_number,
-    check_path,
-)
+from mnist_helpers.layout import DOCS  # noqa: E402
+from mnist_helpers.params import ParameterError, check_parameters  # noqa: E402
 from mnist_helpers.session import fit_verbosity  # noqa: E402
+from mnist_helpers.training import warmup_cosine  # noqa: E402
 
 __all__ = [
     "DOCS",
@@ -49,19 +44,18 @@ __all__ = [
     "best_model_checkpoint",
     "MnistDataError",
     "ParameterError",
-    "check_choice",
-    "check_number",
-    "check_path",
+    "check_parameters",
+    "ensure_model",
     "fit_verbosity",
     "handwriting",
     "load_mnist",
     "load_model",
-    "metrics",
+    "made_with_defaults",
     "plots",
-    "runner",
     "prepare_dense",
     "read_json",
     "run_folder",
     "save_model",
+    "warmup_cosine",
     "write_json",
 ]

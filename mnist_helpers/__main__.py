@@ -1,36 +1,8 @@
-"""Command line: `python -m mnist_helpers {doctor,fetch,run,learner}` (see --help)."""
+"""`python -m mnist_helpers {doctor,fetch,run,learner}`: the series' commands (mnist_helpers/series/cli.py)."""
 
-import argparse
 import sys
 
-from mnist_helpers import doctor, learner, runner
-from mnist_helpers.data import ENV_VAR
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m mnist_helpers", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser(
-        "doctor", help="check Python, TensorFlow, Keras and the MNIST file; exit 1 if anything is wrong"
-    )
-    commands.add_parser(
-        "fetch", help=f"download and verify MNIST into the Keras cache (or check ${ENV_VAR})"
-    )
-    runner.add_arguments(
-        commands.add_parser("run", help="execute the notebook series headlessly with papermill")
-    )
-    learner.add_arguments(commands.add_parser(
-        "learner", help="write the learner edition: notebooks without outputs and solutions, for a workshop"
-    ))
-    args = parser.parse_args(argv)
-    if args.command == "doctor":
-        return doctor.doctor()
-    if args.command == "fetch":
-        return doctor.fetch()
-    if args.command == "learner":
-        return learner.learner(args)
-    return runner.run(args)
-
+from mnist_helpers.series.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

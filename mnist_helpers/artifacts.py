@@ -121,6 +121,51 @@ def load_model(path):
         ) from None
 
 
+def ensure_model(run_dir, filename="model.keras", **parameters):
+    """Load a model an earlier notebook saved in run_dir; if there is none, run that notebook first.
+
+    model.keras is notebook 04's dense network, cnn.keras notebook 06's CNN (notebooks 05-07
+    call this, so that each also runs opened on its own). The maker notebook runs in a kernel
+    of its own, with `parameters`, without its check cells (its lesson, not the checks of its
+    text's figures), and its executed copy is kept in run_dir beside the model.
+    """
+    run_dir = Path(run_dir)
+    model_path = run_dir / filename
+    if not model_path.is_file():
+        run_folder(run_dir)  # made, and writable, before minutes of training
+        from mnist_helpers.layout import NOTEBOOKS
+        from mnist_helpers.params import ParameterError, check_values, parameters_cell, read_declaration
+        from mnist_helpers.series.kernels import execute_notebook
+
+        maker = Path(MODEL_MAKERS[filename])
+        maker = maker if maker.is_file() else NOTEBOOKS / maker  # the reader's copy, else the repository's
+        declared = read_declaration(parameters_cell(maker), where=f"{maker.name}, parameters cell")
+        unknown = sorted(set(parameters) - set(declared))
+        if unknown:
+            raise ParameterError(f"{maker.name} declares no parameter {', '.join(unknown)}.")
+        run_values = {name: default for name, (default, _) in declared.items()} | parameters
+        check_values(declared, run_values | {"RUN_DIR": str(run_dir)}, maker.name)  # before minutes of training
+        given = ", ".join(f"{name}={value!r}" for name, value in parameters.items())
+        print(f"No {filename} in {run_dir}: running {maker.name} first, in a kernel of its own ({given}). "
+              f"This takes a few minutes; its executed copy goes to {run_dir / maker.name}.", flush=True)
+        execute_notebook(maker, run_dir / maker.name, {"RUN_DIR": str(run_dir.resolve()), **parameters},
+                         checks=False)
+        print(f"{maker.name} is done: {model_path} is saved.", flush=True)
+    return load_model(model_path)
+
+
+def made_with_defaults(run_dir, *filenames):
+    """Whether each model in run_dir (model.keras, cnn.keras) was trained by its notebook with that
+    notebook's default parameters, as the notebook records in its metrics file. The later notebooks'
+    check cells test the figures their text quotes only then; a missing or older metrics file counts as not."""
+    run_dir = Path(run_dir)
+    for filename in filenames:
+        metrics = run_dir / f"{Path(MODEL_MAKERS[filename]).stem}.metrics.json"
+        if not metrics.is_file() or read_json(metrics).get("default_parameters") is not True:
+            return False
+    return True
+
+
 def write_json(path, data):
     """Write data as indented JSON, atomically."""
 

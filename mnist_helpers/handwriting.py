@@ -11,50 +11,34 @@ grey-level closing (`paper_surface`), so uneven light and shadows broader than t
 square stay paper; the contrast is measured against it. "No digit here" is decided against the
 paper's own noise, not a fixed threshold: the strongest ink must stand out by
 MIN_SIGNAL_TO_NOISE times the noise (`find_ink`), and ink under INK_FLOOR_NOISE times it is dropped.
+
+The steps themselves (read_grayscale to place_by_centre_of_mass) are notebook 07's cells tagged
+`export`, copied below the marker line by `python -m mnist_helpers.series.export`: edit them in
+the notebook. Above it, what the package adds: opening files safely, the whole pipeline for
+many images, the photos of scikit-learn's digits and the labelled sample folders.
 """
 
 import io
 import re
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
-
-BOX = 20  # MNIST's digits fill a 20x20 box ...
-SIZE = 28  # ... inside a 28x28 image
-CENTRE = 14.0  # where MNIST's centres of mass lie, in pixel indices (row, column)
-WORKING_SIDE = 512  # larger images are shrunk to this before the analysis: plenty for a 20x20 result
-PAPER_WINDOW = 0.5  # the paper is what stays once details narrower than half the image are removed: broad
-# strokes of a digit that fills the frame go too; a shadow reaching the page's edge stays (edges repeat outwards)
-MIN_SIGNAL_TO_NOISE = 20  # the strongest ink must stand out of the paper by 20 times the paper's noise
-INK_FLOOR_NOISE = 10  # ink weaker than 10 times that noise (about 3 times a single pixel's) is texture, noise or shadow
-CROP_TRIM = 0.002  # share of the ink left outside the crop on each side: a stray speck must not stretch it
 
 
 class DigitImageError(ValueError):
     """The image cannot be read or holds no digit; the message says what to do."""
 
 
-def read_grayscale(source):
-    """Read a PNG/JPEG (path or bytes) as grey levels in [0, 1] (0 black, 1 white).
+@contextmanager
+def opened_image(source):
+    """(image, name): the image in a file (a path) or in bytes, open in Pillow, and its name for messages.
 
-    Transparent pixels count as white paper; phone photos are turned upright (EXIF); 16-bit
-    and floating-point images are scaled by their own range; images larger than WORKING_SIDE
-    are shrunk, anti-aliased, to WORKING_SIDE on their longer side. A 2-D NumPy array is taken
-    as grey levels already (0 black, 1 white). Pixels that are not numbers (NaN) are refused.
+    Whatever goes wrong while it is open (no such file, not an image, a truncated or damaged
+    file, one too large to decode safely) becomes one DigitImageError that says what to do.
     """
-    if isinstance(source, np.ndarray):
-        gray = _checked(np.asarray(source, dtype="float32"), "the array")
-    else:
-        gray = _read_file(source)
-    if max(gray.shape) > WORKING_SIDE:  # shrink after the conversion, so every kind of image is anti-aliased alike
-        gray = _fit_longer_side(gray, WORKING_SIDE)
-    return np.clip(gray, 0, 1)
-
-
-def _read_file(source):
-    """Grey levels (0 black, 1 white) of the image in a file (path) or in bytes."""
     name = "the uploaded image" if isinstance(source, bytes) else str(source)
     if not isinstance(source, bytes) and not Path(source).is_file():
         raise DigitImageError(f"No image file at {name}. Check the path (it is relative to the notebook's folder).")
@@ -62,14 +46,7 @@ def _read_file(source):
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(source) if isinstance(source, bytes) else source) as image:
-                image = ImageOps.exif_transpose(image)
-                if image.mode in ("RGBA", "LA", "P", "PA"):
-                    image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image.convert("RGBA"))
-                if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):  # convert("L") would clip these
-                    gray = _checked(np.asarray(image, dtype="float32"), name)
-                    gray = gray / max(float(gray.max()), 1.0)
-                else:
-                    gray = np.asarray(image.convert("L"), dtype="float32") / 255
+                yield image, name
     except DigitImageError:
         raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
@@ -81,10 +58,9 @@ def _read_file(source):
         raise DigitImageError(f"{name} is not an image file Pillow can read. Use a PNG or JPEG file.") from None
     except (OSError, SyntaxError, ValueError) as error:  # a truncated or damaged file
         raise DigitImageError(f"Cannot read {name} as an image ({error}). Use a PNG or JPEG file.") from None
-    return gray
 
 
-def _checked(gray, name):
+def checked_grey_levels(gray, name):
     """`gray` as a 2-D float array of numbers, or a DigitImageError saying what is wrong."""
     if gray.ndim != 2 or min(gray.shape) < 2:
         raise DigitImageError(f"{name} has shape {gray.shape}: give one grey level per pixel, a 2-D array.")
@@ -95,144 +71,6 @@ def _checked(gray, name):
             f"infinite). Replace them (e.g. np.nan_to_num(image, nan=1.0) for white paper) or use another image."
         )
     return gray
-
-
-def _fit_longer_side(image, side):
-    """Resize a float image so its longer side is `side` pixels, aspect kept, anti-aliased (Lanczos)."""
-    scale = side / max(image.shape)
-    size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))  # PIL: (width, height)
-    resized = np.asarray(Image.fromarray(image.astype("float32")).resize(size, Image.Resampling.LANCZOS))
-    return np.clip(resized, 0, 1)  # Lanczos overshoots a little at sharp edges
-
-
-def smooth3x3(image):
-    """Each pixel replaced by the mean of the 3x3 pixels around it (edges repeated)."""
-    padded = np.pad(image, 1, mode="edge")
-    return sum(padded[r:r + image.shape[0], c:c + image.shape[1]] for r in range(3) for c in range(3)) / 9
-
-
-def paper_surface(gray, sign):
-    """The paper's brightness under the ink: a grey-level closing (dark ink) or opening (light ink).
-
-    A PAPER_WINDOW-wide square slides over the image: the brightest level it finds, then the
-    darkest of those (the other way round for light ink). Strokes, thinner than the square,
-    vanish; the light and shadows, broader than it, stay, however sharp their edges. Edge
-    pixels are repeated outwards, so a shadow reaching the edge stays paper.
-    """
-    size = 2 * round(PAPER_WINDOW * max(gray.shape) / 2) + 1  # odd: centred on its pixel
-    surface = np.pad(gray, size // 2, mode="edge")  # the page, its edge pixels repeated outwards
-    for reduce in ((np.maximum, np.minimum) if sign < 0 else (np.minimum, np.maximum)):
-        for _ in range(2):  # a square: down the columns, then (transposed) along the rows
-            padded = np.pad(surface, ((size // 2, size // 2), (0, 0)), mode="edge")
-            rows = len(surface)
-            surface = padded[:rows]
-            for shift in range(1, size):  # the column around each pixel, one row further at a time
-                surface = reduce(surface, padded[shift:shift + rows])
-            surface = surface.T
-    return surface[size // 2:size // 2 + gray.shape[0], size // 2:size // 2 + gray.shape[1]]
-
-
-def polarity(gray):
-    """-1 for dark ink on light paper, +1 for light ink on a dark board.
-
-    A gently curved surface (a quadratic in x and y) is fitted to the image, then refitted
-    without the pixels that stand out; the ink is what stands out from it most, darker or lighter.
-    """
-    y, x = np.indices(gray.shape, dtype="float32") / np.array(gray.shape, "float32")[:, None, None] - 0.5
-    terms = np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], axis=-1).reshape(-1, 6)
-    paper = np.ones(gray.size, bool)  # the first fit uses every pixel
-    for _ in range(2):  # the second fit leaves out what looked like ink, so strokes do not bend the surface
-        fitted = terms[paper]  # least squares by the normal equations: 6 unknowns
-        coefficients = np.linalg.solve(fitted.T @ fitted + 1e-6 * np.eye(6), fitted.T @ gray.ravel()[paper])
-        residual = gray - (terms @ coefficients).reshape(gray.shape)
-        deviation = smooth3x3(residual - np.median(residual))  # smoothed: one noisy pixel is not a stroke
-        sign = 1 if deviation.max() > 3 * -deviation.min() else -1  # light ink only if clearly lighter
-        spread = np.median(np.abs(residual - np.median(residual)))
-        paper = (sign * residual <= 3 * spread + 0.02).ravel()
-    return sign
-
-
-def ink_contrast(gray):
-    """Ink strength per pixel relative to the paper under it, its polarity, and the paper's noise.
-
-    Returns (contrast, sign, noise): contrast is 0 on clean paper and 0.5 where a stroke
-    reflects half the light of the paper around it; noise is the spread of the contrast
-    averaged over 3x3 pixels (median absolute deviation, scaled to a standard deviation; at
-    least a third of one grey level), the scale on which `find_ink` compares the strongest ink.
-    """
-    sign = polarity(gray)
-    paper = paper_surface(smooth3x3(gray), sign)  # smoothed first, so the paper is not its brightest noise
-    # relative to the local paper: under half the light, ink and paper both reflect half as much
-    reference = np.maximum(paper if sign < 0 else 1 - paper, 0.05)  # light ink: from the board's level to white
-    contrast = sign * (gray - paper) / reference
-    smoothed = smooth3x3(contrast)  # averaged over 3x3 pixels, as find_ink compares the ink
-    paper_like = smoothed <= smoothed.max() / 4  # first guess: under a quarter of the strongest mark (soft strokes'
-    # grey edges are ink, and a digit may fill the frame)
-    for _ in range(4):  # then only the pixels within 3 noise levels of the paper's level
-        level = np.median(smoothed[paper_like])
-        noise = 1.4826 * float(np.median(np.abs(smoothed[paper_like] - level)))
-        paper_like = np.abs(smoothed - level) <= 3 * max(noise, 1e-6)
-    contrast -= level  # the paper's level is 0
-    return contrast, sign, max(noise, 1 / 255 / 3 / float(np.median(reference)))
-
-
-def find_ink(gray):
-    """Ink strength in [0, 1] per pixel, whatever the ink's colour and the light, and its polarity.
-
-    Raises DigitImageError when the strongest ink (averaged over 3x3 pixels) does not stand out
-    of the paper's own noise by MIN_SIGNAL_TO_NOISE: a blank page, however lit.
-    """
-    contrast, sign, noise = ink_contrast(gray)
-    smoothed = smooth3x3(contrast)
-    strongest = float(smoothed.max())  # averaged over 3x3 so one noisy pixel cannot set it
-    if strongest < MIN_SIGNAL_TO_NOISE * noise:
-        raise DigitImageError(
-            f"No ink found: the strongest mark differs from the paper by {strongest:.1%}, "
-            f"{strongest / noise:.1f} times the paper's own noise ({noise:.2%}); a digit stands out by at least "
-            f"{MIN_SIGNAL_TO_NOISE} times. Is the page blank? Photograph the digit in good light, "
-            f"in dark ink on plain paper."
-        )
-    floor = INK_FLOOR_NOISE * noise  # weaker than this is paper texture, noise or shadow
-    ink = np.clip((contrast - floor) / (strongest - floor), 0, 1)
-    ink[smoothed <= floor] = 0  # a lone noisy pixel is not ink: a stroke is strong over its 3x3 neighbours too
-    return ink.astype("float32"), ("dark on light" if sign < 0 else "light on dark")
-
-
-def crop_to_ink(ink):
-    """The smallest rectangle holding all but CROP_TRIM of the ink on each side (drops stray specks)."""
-    bounds = []
-    for axis in (1, 0):
-        cumulative = np.cumsum(ink.sum(axis=axis)) / ink.sum()
-        first = int(np.searchsorted(cumulative, CROP_TRIM, side="right"))
-        last = int(np.searchsorted(cumulative, 1 - CROP_TRIM))
-        bounds.append((first, min(last + 1, len(cumulative))))
-    (top, bottom), (left, right) = bounds
-    return ink[top:bottom, left:right]
-
-
-def fit_box(ink, box=BOX):
-    """Resize so that the longer side is `box` pixels, keeping the aspect ratio, anti-aliased."""
-    return _fit_longer_side(ink, box)
-
-
-def centre_of_mass(image):
-    """(row, column) of the ink's centre of mass, in pixel indices."""
-    rows, cols = np.indices(image.shape)
-    total = image.sum()
-    return float((rows * image).sum() / total), float((cols * image).sum() / total)
-
-
-def place_by_centre_of_mass(digit, size=SIZE, centre=CENTRE):
-    """Paste `digit` into a size x size field so its centre of mass lands on `centre` (whole pixels, as MNIST)."""
-    row, col = centre_of_mass(digit)
-    top, left = round(centre - row), round(centre - col)
-    field = np.zeros((size, size), "float32")
-    height, width = digit.shape
-    # clip the paste to the field: only a digit with its mass far off-centre loses an edge
-    r0, c0 = max(top, 0), max(left, 0)
-    r1, c1 = min(top + height, size), min(left + width, size)
-    field[r0:r1, c0:c1] = digit[r0 - top:r1 - top, c0 - left:c1 - left]
-    return field
 
 
 def preprocess_steps(source):
@@ -279,3 +117,175 @@ def labelled_images(folder):
     if not found:
         raise DigitImageError(f"No images named <digit>-<anything>.png or .jpg in {folder}, e.g. 7-mine.jpg.")
     return found
+
+
+# --- From notebooks/07_your_handwriting.ipynb: edit it there, then run `python -m mnist_helpers.series.export` ---
+
+WORKING_SIDE = 512  # larger images are shrunk to this before the analysis: plenty for a 20x20 result
+
+
+def fit_longer_side(image, side):
+    """Resize a float image so its longer side is `side` pixels, keeping the aspect ratio, anti-aliased."""
+    scale = side / max(image.shape)
+    size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))  # Pillow: (width, height)
+    resized = np.asarray(Image.fromarray(image.astype("float32")).resize(size, Image.Resampling.LANCZOS))
+    return np.clip(resized, 0, 1)  # Lanczos overshoots a little at sharp edges
+
+
+def read_grayscale(source):
+    """Grey levels in [0, 1] (0 black, 1 white) of an image file (a path, or its bytes), upright, at most
+    WORKING_SIDE pixels a side. A 2-D NumPy array is taken as grey levels already."""
+    if isinstance(source, np.ndarray):
+        gray = checked_grey_levels(np.asarray(source, dtype="float32"), "the array")
+    else:
+        with opened_image(source) as (image, name):  # a missing, damaged or enormous file: one clear error
+            image = ImageOps.exif_transpose(image)  # upright, as the phone's EXIF tag says it was held
+            if image.mode in ("RGBA", "LA", "P", "PA"):  # transparent pixels are white paper
+                image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image.convert("RGBA"))
+            if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):  # 16 bits or floating point: by their own range
+                gray = checked_grey_levels(np.asarray(image, dtype="float32"), name)
+                gray = gray / max(float(gray.max()), 1.0)
+            else:  # 8 bits: 0 to 255
+                gray = np.asarray(image.convert("L"), dtype="float32") / 255
+    if max(gray.shape) > WORKING_SIDE:  # shrunk after the conversion, so every kind of image is anti-aliased alike
+        gray = fit_longer_side(gray, WORKING_SIDE)
+    return np.clip(gray, 0, 1)
+
+
+def smooth3x3(image):
+    """Each pixel replaced by the mean of the 3x3 pixels around it (edges repeated)."""
+    padded = np.pad(image, 1, mode="edge")
+    return sum(padded[r:r + image.shape[0], c:c + image.shape[1]] for r in range(3) for c in range(3)) / 9
+
+
+def polarity(gray):
+    """-1 for dark ink on light paper, +1 for light ink on a dark board.
+
+    A gently curved surface (a quadratic in x and y) is fitted to the image, then refitted
+    without the pixels that stand out; the ink is what stands out from it most, darker or lighter.
+    """
+    y, x = np.indices(gray.shape, dtype="float32") / np.array(gray.shape, "float32")[:, None, None] - 0.5
+    terms = np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], axis=-1).reshape(-1, 6)
+    paper = np.ones(gray.size, bool)  # the first fit uses every pixel
+    for _ in range(2):  # the second fit leaves out what looked like ink, so strokes do not bend the surface
+        fitted = terms[paper]  # least squares by the normal equations: 6 unknowns
+        # (+ 1e-6 on the diagonal keeps the solve from failing on a perfectly flat image)
+        coefficients = np.linalg.solve(fitted.T @ fitted + 1e-6 * np.eye(6), fitted.T @ gray.ravel()[paper])
+        residual = gray - (terms @ coefficients).reshape(gray.shape)
+        deviation = smooth3x3(residual - np.median(residual))  # smoothed: one noisy pixel is not a stroke
+        sign = 1 if deviation.max() > 3 * -deviation.min() else -1  # light ink only if clearly lighter
+        spread = np.median(np.abs(residual - np.median(residual)))
+        # paper: within 3 typical deviations, plus 0.02 (5 grey levels) so a noise-free scan keeps its paper
+        paper = (sign * residual <= 3 * spread + 0.02).ravel()
+    return sign
+
+
+PAPER_WINDOW = 0.5  # the square's side, as a share of the image's longer side: broad strokes of a digit that
+# fills the frame go too; a shadow reaching the page's edge stays (edges repeat outwards)
+
+
+def paper_surface(gray, sign):
+    """The paper's brightness under the ink: a grey-level closing (dark ink) or opening (light ink).
+
+    A PAPER_WINDOW-wide square slides over the image: the brightest level it finds, then the
+    darkest of those (the other way round for light ink). Strokes, thinner than the square,
+    vanish; the light and shadows, broader than it, stay, however sharp their edges.
+    """
+    size = 2 * round(PAPER_WINDOW * max(gray.shape) / 2) + 1  # odd: centred on its pixel
+    surface = np.pad(gray, size // 2, mode="edge")  # the page, its edge pixels repeated outwards
+    for reduce in ((np.maximum, np.minimum) if sign < 0 else (np.minimum, np.maximum)):
+        for _ in range(2):  # a square: down the columns, then (transposed) along the rows
+            padded = np.pad(surface, ((size // 2, size // 2), (0, 0)), mode="edge")
+            rows = len(surface)
+            surface = padded[:rows]
+            for shift in range(1, size):  # the column around each pixel, one row further at a time
+                surface = reduce(surface, padded[shift:shift + rows])
+            surface = surface.T
+    return surface[size // 2:size // 2 + gray.shape[0], size // 2:size // 2 + gray.shape[1]]
+
+
+def ink_contrast(gray):
+    """Ink strength per pixel relative to the paper under it, its polarity, and the paper's noise.
+
+    Returns (contrast, sign, noise): contrast is 0 on clean paper and 0.5 where a stroke
+    reflects half the light of the paper around it; noise is the spread of the contrast
+    averaged over 3x3 pixels, the scale on which `find_ink` compares the strongest ink.
+    """
+    sign = polarity(gray)
+    paper = paper_surface(smooth3x3(gray), sign)  # smoothed first, so the paper is not its brightest noise
+    # relative to the local paper: under half the light, ink and paper both reflect half as much
+    reference = np.maximum(paper if sign < 0 else 1 - paper, 0.05)  # light ink: from the board's level to white
+    contrast = sign * (gray - paper) / reference
+    smoothed = smooth3x3(contrast)  # averaged over 3x3 pixels, as find_ink compares the ink
+    paper_like = smoothed <= smoothed.max() / 4  # first guess: under a quarter of the strongest mark
+    for _ in range(4):  # then only the pixels within 3 noise levels of the paper's level
+        level = np.median(smoothed[paper_like])
+        noise = 1.4826 * float(np.median(np.abs(smoothed[paper_like] - level)))  # a robust standard deviation
+        paper_like = np.abs(smoothed - level) <= 3 * max(noise, 1e-6)
+    contrast -= level  # the paper's level is 0
+    return contrast, sign, max(noise, 1 / 255 / 3 / float(np.median(reference)))  # at least a third of a grey level
+
+
+MIN_SIGNAL_TO_NOISE = 20  # the strongest ink must stand out of the paper by 20 times the paper's noise
+INK_FLOOR_NOISE = 10  # ink weaker than 10 times that noise (about 3 times a single pixel's) is texture, noise or shadow
+
+
+def find_ink(gray):
+    """Ink strength in [0, 1] per pixel, whatever the ink's colour and the light, and its polarity.
+
+    Raises DigitImageError when the strongest ink (averaged over 3x3 pixels) does not stand out
+    of the paper's own noise by MIN_SIGNAL_TO_NOISE: a blank page, however lit.
+    """
+    contrast, sign, noise = ink_contrast(gray)
+    smoothed = smooth3x3(contrast)
+    strongest = float(smoothed.max())  # averaged over 3x3 so one noisy pixel cannot set it
+    if strongest < MIN_SIGNAL_TO_NOISE * noise:
+        raise DigitImageError(
+            f"No ink found: the strongest mark differs from the paper by {strongest:.1%}, "
+            f"{strongest / noise:.1f} times the paper's own noise ({noise:.2%}); a digit stands out by at least "
+            f"{MIN_SIGNAL_TO_NOISE} times. Is the page blank? Photograph the digit in good light, "
+            f"in dark ink on plain paper."
+        )
+    floor = INK_FLOOR_NOISE * noise  # weaker than this is paper texture, noise or shadow
+    ink = np.clip((contrast - floor) / (strongest - floor), 0, 1)
+    ink[smoothed <= floor] = 0  # a lone noisy pixel is not ink: a stroke is strong over its 3x3 neighbours too
+    return ink.astype("float32"), ("dark on light" if sign < 0 else "light on dark")
+
+
+CROP_TRIM = 0.002  # share of the ink left outside the crop on each side: a stray speck must not stretch it
+
+
+def crop_to_ink(ink):
+    """The smallest rectangle holding all but CROP_TRIM of the ink on each side (drops stray specks)."""
+    bounds = []
+    for axis in (1, 0):  # summed across each row (rows first), then down each column
+        cumulative = np.cumsum(ink.sum(axis=axis)) / ink.sum()  # share of the ink up to each row (column)
+        first = int(np.searchsorted(cumulative, CROP_TRIM, side="right"))
+        last = int(np.searchsorted(cumulative, 1 - CROP_TRIM))
+        bounds.append((first, min(last + 1, len(cumulative))))
+    (top, bottom), (left, right) = bounds
+    return ink[top:bottom, left:right]
+
+
+def fit_box(ink, box=20):
+    """Resize so that the longer side is `box` pixels, keeping the aspect ratio, anti-aliased (step 1's resize)."""
+    return fit_longer_side(ink, box)
+
+
+def centre_of_mass(image):
+    """(row, column) of the ink's centre of mass, in pixel indices."""
+    rows, cols = np.indices(image.shape)
+    total = image.sum()
+    return float((rows * image).sum() / total), float((cols * image).sum() / total)
+
+
+def place_by_centre_of_mass(digit, size=28, centre=14.0):
+    """Paste `digit` into a size x size field so its centre of mass lands on `centre` (whole pixels, as MNIST)."""
+    row, col = centre_of_mass(digit)
+    top, left = round(centre - row), round(centre - col)
+    field = np.zeros((size, size), "float32")
+    height, width = digit.shape
+    r0, c0 = max(top, 0), max(left, 0)  # clip the paste to the field: only a digit far off-centre loses an edge
+    r1, c1 = min(top + height, size), min(left + width, size)
+    field[r0:r1, c0:c1] = digit[r0 - top:r1 - top, c0 - left:c1 - left]
+    return field

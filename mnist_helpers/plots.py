@@ -180,8 +180,12 @@ def place_labels(ax, positions, texts, colors, fontsize=14, max_rounds=500):
 
 
 def overlapping_labels(artists):
-    """Pairs of text artists whose drawn boxes overlap (notebook 01 checks its PCA map has none)."""
-    renderer = artists[0].figure.canvas.get_renderer()
+    """Pairs of text artists whose drawn boxes overlap (notebook 01 checks its PCA map has none).
+
+    Works on a figure already shown and closed: it is measured on a fresh Agg canvas."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(artists[0].figure).get_renderer()
     boxes = []
     for artist in artists:
         patch = artist.get_bbox_patch()

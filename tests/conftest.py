@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from mnist_helpers.data import EXPECTED_ARRAYS, MnistDataError, find_mnist
-from mnist_helpers.learner import SOLUTION_TAG
+from mnist_helpers.layout import SOLUTION_TAG
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 """Run folders, atomic artefacts, and parameter checks."""
 
 import errno
+import json
 import os
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import pytest
 
 import mnist_helpers as mh
 
-from mnist_helpers import ArtifactError, ParameterError, check_choice, check_number, check_path
+from mnist_helpers import ArtifactError, ParameterError
+from mnist_helpers.params import check_choice, check_number, check_parameters, check_path, read_declaration
 from mnist_helpers.artifacts import load_model, read_json, run_folder, save_model, write_json
 
 
@@ -164,22 +166,60 @@ def test_check_choice_names_the_choices():
         check_choice("SCHEDULE", "cosine", ("warmup-cosine", "constant"))
 
 
-@pytest.mark.slow
-def test_05_at_its_defaults_after_a_smaller_04_runs_to_the_end(tmp_path, mnist_path):
-    """The instructor guide's advice for slow machines: lower TRAIN_SAMPLES and EPOCHS in 04 only.
-    05, left at its defaults, then loads that weaker model. 04 records that it did not run with
-    its defaults, so 05 checks none of the default model's figures and says so, instead of
-    stopping at an assertion about 99 %."""
-    import nbformat
-    import papermill
+# --- The parameters cell is the one declaration -------------------------------------------------
 
-    notebooks = Path(__file__).resolve().parents[1] / "notebooks"
-    run_dir = tmp_path / "run"
-    small = {"RUN_DIR": str(run_dir), "TRAIN_SAMPLES": 2000, "EPOCHS": 1, "PLAIN_EPOCHS": 1}
-    for name, parameters in (("04_training", small), ("05_error_analysis", {"RUN_DIR": str(run_dir)})):
-        papermill.execute_notebook(notebooks / f"{name}.ipynb", tmp_path / f"{name}.ipynb", parameters=parameters,
-                                   cwd=notebooks, progress_bar=False)  # raises if a cell fails
-    assert read_json(run_dir / "04_training.metrics.json")["default_parameters"] is False
-    printed = "".join(output.get("text", "") for cell in nbformat.read(tmp_path / "05_error_analysis.ipynb", 4).cells
-                      for output in cell.get("outputs", []))
-    assert "Not 04's default model" in printed
+DECLARATION = '''SEED = 42  # seed (0 or more)
+DATA_PATH = ""  # path to mnist.npz; empty: look elsewhere (a file, or "")
+RUN_DIR = "../runs/notebooks"  # where artefacts go (a folder)
+EPOCHS = 20  # passes over the data (1 to 200)
+RATE = 0.002  # peak learning rate (0.00001 to 0.1)
+SCHEDULE = "warmup-cosine"  # the rate over time: "warmup-cosine", or "constant" ("warmup-cosine" or "constant")
+'''
+
+
+def test_the_declaration_gives_each_parameter_its_default_and_range():
+    declared = read_declaration(DECLARATION)
+    assert declared == {"SEED": (42, "0 or more"), "DATA_PATH": ("", 'a file, or ""'), "RUN_DIR": (
+        "../runs/notebooks", "a folder"), "EPOCHS": (20, "1 to 200"), "RATE": (0.002, "0.00001 to 0.1"),
+        "SCHEDULE": ("warmup-cosine", '"warmup-cosine" or "constant"')}
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("SEED", -1, "SEED must be an integer >= 0, got -1"),
+    ("SEED", 1.5, "SEED must be an integer, got 1.5"),
+    ("EPOCHS", 0, "EPOCHS must be an integer >= 1, got 0"),
+    ("EPOCHS", "ten", "EPOCHS must be an integer, got 'ten'"),
+    ("EPOCHS", True, "EPOCHS must be an integer, got True"),
+    ("RATE", 1, "RATE must be a number <= 0.1, got 1"),
+    ("RATE", float("nan"), "RATE must be a finite number, got nan"),
+    ("SCHEDULE", "cosine", "SCHEDULE must be one of 'warmup-cosine', 'constant', got 'cosine'"),
+    ("DATA_PATH", "no/such/file.npz", "DATA_PATH names no file: 'no/such/file.npz'"),
+    ("RUN_DIR", "", "RUN_DIR must be a folder's path in quotes, got ''"),
+    ("RUN_DIR", 3, "RUN_DIR must be a folder's path in quotes, got 3"),
+])
+def test_check_parameters_reads_the_notebook_and_names_what_is_wrong(tmp_path, monkeypatch, name, value, message):
+    notebook = tmp_path / "04_x.ipynb"
+    notebook.write_text(json.dumps({"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]},
+                                               "source": DECLARATION}]}))
+    monkeypatch.chdir(tmp_path)
+    values = {name: default for name, (default, _) in read_declaration(DECLARATION).items()}
+    assert check_parameters("04_x.ipynb", values) is True
+    assert check_parameters("04_x.ipynb", {**values, "RUN_DIR": "elsewhere"}) is True, "where artefacts go: no figure"
+    assert check_parameters("04_x.ipynb", {**values, "EPOCHS": 2, "RATE": 1e-3}) is False
+    with pytest.raises(ParameterError) as raised:
+        check_parameters("04_x.ipynb", {**values, name: value})
+    assert str(raised.value).startswith(f"04_x.ipynb: {message}")
+
+
+def test_a_notebook_away_from_its_file_says_its_ranges_go_unchecked(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert check_parameters("04_x.ipynb", {"EPOCHS": 0}) is False
+    assert "Cannot find 04_x.ipynb" in capsys.readouterr().out
+
+
+def test_every_notebook_declares_a_range_for_each_parameter():
+    from mnist_helpers.layout import NOTEBOOK_PATTERN, NOTEBOOKS
+    from mnist_helpers.params import parameters_cell
+
+    for notebook in sorted(NOTEBOOKS.glob(NOTEBOOK_PATTERN)):
+        assert read_declaration(parameters_cell(notebook), where=notebook.name), notebook.name

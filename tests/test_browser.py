@@ -16,13 +16,14 @@ import sys
 import time
 import urllib.request
 import uuid
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+from mnist_helpers.layout import NOTEBOOK_PATTERN, ROOT
+from mnist_helpers.layout import NOTEBOOKS as FOLDER
+
+NOTEBOOKS = sorted(FOLDER.glob(NOTEBOOK_PATTERN))
 SCREENSHOTS = ROOT / "runs" / "browser"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # As root and on a closed network, Chromium needs these to start quietly and promptly.

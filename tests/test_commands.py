@@ -1,10 +1,13 @@
 """The package's import and its workshop commands, run as a user runs them: in a subprocess."""
 
 import os
+import shlex
 import subprocess
 import sys
 
 import pytest
+
+from mnist_helpers.layout import ROOT
 
 
 def python(*args, env=None, **kwargs):
@@ -14,11 +17,14 @@ def python(*args, env=None, **kwargs):
     )
 
 
-def test_importing_the_package_keeps_tensorflow_quiet():
-    code = "import mnist_helpers, keras; print(float(keras.ops.sum(keras.ops.ones(3))))"
+def test_importing_the_package_keeps_tensorflow_quiet_and_loads_no_tooling():
+    """What a lesson's kernel imports: TensorFlow quiet, and none of the runner's YAML, kernel client or tooling."""
+    tooling = ("yaml", "jupyter_client", "papermill", "mnist_helpers.series")
+    code = ("import sys, mnist_helpers, keras; print(float(keras.ops.sum(keras.ops.ones(3)))); "
+            f"print(sorted(m for m in {tooling} if m in sys.modules))")
     done = python("-c", code)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "3.0"
+    assert done.stdout.split("\n")[:2] == ["3.0", "[]"]
     assert done.stderr == "", "TensorFlow log lines reached stderr"
 
 
@@ -29,8 +35,14 @@ def test_without_the_package_tensorflow_is_noisy():
     assert done.stderr != ""
 
 
-def test_doctor_on_a_good_setup(mnist_path):
-    done = python("-m", "mnist_helpers", "doctor", env={"MNIST_NPZ": str(mnist_path)})
+def test_doctor_on_a_good_setup(mnist_path, tmp_path):
+    """The README's offline route as printed (its export line), then `doctor` finds the copy there."""
+    readme = (ROOT / "README.md").read_text()
+    (export,) = [line for line in readme.splitlines() if line.startswith("export MNIST_NPZ=")]
+    export = export.replace("/path/to/mnist.npz", shlex.quote(str(mnist_path)))
+    env = {name: value for name, value in os.environ.items() if name != "MNIST_NPZ"}
+    done = subprocess.run(["bash", "-c", f"{export}\n{sys.executable} -m mnist_helpers doctor"], capture_output=True,
+                          text=True, env={**env, "KERAS_HOME": str(tmp_path)}, timeout=300)
     assert done.returncode == 0, done.stdout
     assert "All is well." in done.stdout
     assert "verified" in done.stdout and str(mnist_path) in done.stdout

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageOps
+from PIL import Image, ImageDraw
 
 from mnist_helpers import handwriting as hw
-from mnist_helpers.samples import SAMPLES, make_samples
+from mnist_helpers.series.samples import SAMPLES, make_samples
 
 IMAGES = Path(__file__).resolve().parents[1] / "notebooks" / "images"
 
@@ -156,7 +156,8 @@ def test_shipped_samples_are_what_the_script_makes_and_all_preprocess(tmp_path):
     for name, digit, _ in SAMPLES:
         shipped = np.asarray(Image.open(IMAGES / name), dtype=int)
         remade = np.asarray(Image.open(tmp_path / name), dtype=int)
-        assert np.abs(shipped - remade).max() <= 1, f"{name}: run python -m mnist_helpers.samples notebooks/images"
+        remake = "python -m mnist_helpers.series.samples notebooks/images"
+        assert np.abs(shipped - remade).max() <= 1, f"{name}: run {remake}"
         row, col = hw.centre_of_mass(hw.to_mnist(IMAGES / name))
         assert abs(row - 14) <= 0.5 and abs(col - 14) <= 0.5, name
         assert name.startswith(str(digit))
@@ -264,74 +265,3 @@ def test_soft_strokes_filling_the_frame_are_not_taken_for_a_blank_page():
     for ink in digits.images[digits.target == 0].astype("float32") / 16:
         soft = Image.fromarray(1 - ink).resize((64, 64), Image.Resampling.BILINEAR)
         hw.to_mnist(np.asarray(soft))  # raises DigitImageError if refused
-
-
-# --- The lesson's own steps (notebook 07's cells) give the package's results ----------------
-# Notebook 07 writes each preprocessing step out where it explains it; the package keeps copies
-# for reuse (to_mnist on many images). The notebook's definitions are executed here on their own
-# and compared with the package on every shipped sample, so neither copy can drift.
-
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "07_your_handwriting.ipynb"
-LESSON = ("read_grayscale", "smooth3x3", "polarity", "paper_surface", "ink_contrast", "find_ink", "crop_to_ink",
-          "fit_box", "centre_of_mass", "place_by_centre_of_mass")
-CONSTANTS = ("PAPER_WINDOW", "MIN_SIGNAL_TO_NOISE", "INK_FLOOR_NOISE", "CROP_TRIM")
-
-
-@pytest.fixture(scope="module")
-def lesson():
-    """The step functions (and their constants) notebook 07 defines, executed with NumPy, Pillow's Image
-    and DigitImageError only."""
-    import ast
-    import json
-
-    definitions = {}
-    for cell in json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        for node in ast.parse("".join(cell["source"])).body:
-            name = node.name if isinstance(node, ast.FunctionDef) else None
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                name = node.targets[0].id
-            if name in LESSON + CONSTANTS:
-                assert name not in definitions, f"notebook 07 defines {name} twice"
-                definitions[name] = node
-    assert sorted(definitions) == sorted(LESSON + CONSTANTS), f"07 lacks {set(LESSON + CONSTANTS) - set(definitions)}"
-    namespace = {"np": np, "Image": Image, "ImageOps": ImageOps, "DigitImageError": hw.DigitImageError}
-    exec(compile(ast.Module(body=list(definitions.values()), type_ignores=[]), str(NOTEBOOK), "exec"), namespace)
-    return namespace
-
-
-def test_notebook_07_constants_are_the_package_ones(lesson):
-    for name in CONSTANTS:
-        assert lesson[name] == getattr(hw, name), name
-
-
-@pytest.mark.parametrize("name", [name for name, _, _ in SAMPLES])
-def test_notebook_07_steps_give_exactly_the_package_result(lesson, name):
-    gray = hw.read_grayscale(IMAGES / name)
-    np.testing.assert_array_equal(lesson["read_grayscale"](IMAGES / name), gray)
-    sign = lesson["polarity"](gray)
-    assert sign == hw.polarity(gray)
-    smooth = lesson["smooth3x3"](gray)
-    np.testing.assert_array_equal(smooth, hw.smooth3x3(gray))
-    np.testing.assert_array_equal(lesson["paper_surface"](smooth, sign), hw.paper_surface(smooth, sign))
-    ink, polarity = lesson["find_ink"](gray)
-    package_ink, package_polarity = hw.find_ink(gray)
-    np.testing.assert_array_equal(ink, package_ink)
-    assert polarity == package_polarity
-    boxed = lesson["fit_box"](lesson["crop_to_ink"](ink))
-    np.testing.assert_array_equal(boxed, hw.fit_box(hw.crop_to_ink(package_ink)))
-    np.testing.assert_array_equal(lesson["place_by_centre_of_mass"](boxed), hw.to_mnist(IMAGES / name))
-
-
-def test_notebook_07_read_grayscale_shrinks_a_large_image_as_the_package_does(lesson, tmp_path):
-    large = tmp_path / "large.png"
-    Image.open(IMAGES / "3-photo.jpg").resize((1300, 975)).save(large)
-    gray = lesson["read_grayscale"](large)
-    assert gray.shape == (384, 512)
-    np.testing.assert_array_equal(gray, hw.read_grayscale(large))
-
-
-def test_notebook_07_find_ink_refuses_a_blank_page(lesson):
-    with pytest.raises(hw.DigitImageError, match="No ink found"):
-        lesson["find_ink"](hw.read_grayscale(jpeg(page(noise=0.02, shadow="right half"))))

@@ -6,16 +6,14 @@ series executes (tests/test_readme.py), with the sample images beside them as 07
 
 import errno
 import json
-from pathlib import Path
 
 import nbformat
 import pytest
 
 from mnist_helpers.__main__ import main
-from mnist_helpers.learner import write_learner_edition
-from mnist_helpers.runner import RunError
-
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+from mnist_helpers.layout import CHECK_TAG, NOTEBOOK_PATTERN, NOTEBOOKS
+from mnist_helpers.series import RunError
+from mnist_helpers.series.learner import write_learner_edition
 
 
 def cells(path, kind):
@@ -26,13 +24,16 @@ def text(cell):
     return "".join(cell["source"])
 
 
-def test_solutions_and_outputs_go_every_code_cell_stays(tmp_path):
+def test_solutions_checks_and_outputs_go_every_lesson_cell_stays(tmp_path):
     written = write_learner_edition(tmp_path / "learner")
-    assert len(written) == 7
-    originals = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    originals = sorted(NOTEBOOKS.glob(NOTEBOOK_PATTERN))
     assert [p.name for p in written] == [p.name for p in originals]
     for original, learner in zip(originals, written):
-        assert [text(c) for c in cells(learner, "code")] == [text(c) for c in cells(original, "code")]
+        lesson = [c for c in cells(original, "code") if CHECK_TAG not in c["metadata"].get("tags", [])]
+        assert len(lesson) < len(cells(original, "code")), f"{original.name} has check cells, and they go"
+        assert [text(c) for c in cells(learner, "code")] == [text(c) for c in lesson]
+        code = "\n".join(text(c) for c in cells(learner, "code"))
+        assert "if defaults" not in code and "# check" not in code, learner.name
         for cell in cells(learner, "code"):
             assert cell["outputs"] == [] and cell["execution_count"] is None, learner.name
         markdown = "\n".join(text(c) for c in cells(learner, "markdown"))
@@ -55,7 +56,7 @@ def test_a_learner_folder_in_use_is_not_overwritten(tmp_path, capsys):
     assert "already holds 01_looking_at_the_data.ipynb" in capsys.readouterr().err
     assert (out / "01_looking_at_the_data.ipynb").read_text() == "a learner's work"
     assert main(["learner", "--out", str(out), "--force"]) == 0
-    assert "Wrote 7 learner notebooks" in capsys.readouterr().out
+    assert f"Wrote {len(list(NOTEBOOKS.glob(NOTEBOOK_PATTERN)))} learner notebooks" in capsys.readouterr().out
     assert json.loads((out / "01_looking_at_the_data.ipynb").read_text())["cells"], "--force replaced it"
 
 

@@ -1,9 +1,9 @@
-"""The guide's times and the hub's sizing are what the stated rule computes (mnist_helpers/lesson_time.py).
+"""The guide's times and the hub's sizing are what the stated rule computes (mnist_helpers/series/).
 
 When a notebook or the measured figures change, these fail until the docs are regenerated:
 
-    .venv/bin/python -m mnist_helpers.lesson_time runs/<stamp>/summary.json --write   # after `make run`
-    .venv/bin/python -m mnist_helpers.lesson_time --write                             # figures unchanged
+    .venv/bin/python -m mnist_helpers.series.lesson_time runs/<stamp>/summary.json --write   # after `make run`
+    .venv/bin/python -m mnist_helpers.series.lesson_time --write                             # figures unchanged
 """
 
 import json
@@ -11,19 +11,22 @@ import re
 
 import pytest
 
-from mnist_helpers import lesson_time as lt
+from mnist_helpers.layout import CHECK_TAG, ROOT
+from mnist_helpers.series import lesson_minutes as rule
+from mnist_helpers.series import lesson_time as lt
+from mnist_helpers.series import workshop
 
 REGENERATE = (
     "The docs are stale. Regenerate them from the repository root with\n"
-    "    .venv/bin/python -m mnist_helpers.lesson_time runs/<stamp>/summary.json --write\n"
+    "    .venv/bin/python -m mnist_helpers.series.lesson_time runs/<stamp>/summary.json --write\n"
     "(after a fresh `make run`), or, if the measured figures have not changed,\n"
-    "    .venv/bin/python -m mnist_helpers.lesson_time --write"
+    "    .venv/bin/python -m mnist_helpers.series.lesson_time --write"
 )
 
 
 @pytest.fixture(scope="module")
 def committed():
-    return lt.read_notebooks(), lt.figures_from_guide()
+    return rule.read_notebooks(), lt.figures_from_guide()
 
 
 def test_the_docs_state_what_the_rule_computes(committed):
@@ -36,30 +39,30 @@ def test_the_docs_state_what_the_rule_computes(committed):
 
 def test_the_readme_table_states_the_rules_minutes(committed):
     notebooks, figures = committed
-    readme = (lt.REPO / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for nb in notebooks:
         row = re.search(rf"^\| {nb.number} \|.*\| (\d+) \+ (\d+) min \|$", readme, re.M)
         assert row, f"README.md: no row for notebook {nb.number} in the series table"
-        rule = (lt.teaching_minutes(nb, figures), lt.exercise_minutes(nb, figures))
-        assert (int(row[1]), int(row[2])) == rule, (
-            f"README.md states {row[1]} + {row[2]} min for {nb.stem}; the rule gives {rule[0]} + {rule[1]}")
+        computed = (rule.teaching_minutes(nb, figures), rule.exercise_minutes(nb, figures))
+        assert (int(row[1]), int(row[2])) == computed, (
+            f"README.md states {row[1]} + {row[2]} min for {nb.stem}; the rule gives {computed[0]} + {computed[1]}")
 
 
-@pytest.mark.parametrize("schedule", lt.SCHEDULES, ids=lambda s: s.name)
+@pytest.mark.parametrize("schedule", workshop.SCHEDULES, ids=lambda s: s.name)
 def test_each_schedule_fits_with_its_slack(committed, schedule):
-    result = lt.plan(schedule, *committed)
+    result = workshop.plan(schedule, *committed)
     assert result is not None, "the guide's figures lack a notebook's wall seconds. " + REGENERATE
     assert result["fits"], (
         f"{schedule.name}: {result['slack']} min of slack, fewer than {schedule.min_slack}, even after "
         f"the cuts {result['cuts']}. Teach fewer notebooks hands-on or lengthen the day in "
-        f"mnist_helpers/lesson_time.py, then regenerate. {REGENERATE}")
+        f"mnist_helpers/series/workshop.py, then regenerate. {REGENERATE}")
     assert result["rows"][0][0] == schedule.start
 
 
 def test_the_half_day_teaches_01_to_04_and_the_full_day_all_seven(committed):
     notebooks, figures = committed
-    half = " ".join(row[1] for row in lt.plan(lt.HALF_DAY, notebooks, figures)["rows"])
-    full = " ".join(row[1] for row in lt.plan(lt.FULL_DAY, notebooks, figures)["rows"])
+    half = " ".join(row[1] for row in workshop.plan(workshop.HALF_DAY, notebooks, figures)["rows"])
+    full = " ".join(row[1] for row in workshop.plan(workshop.FULL_DAY, notebooks, figures)["rows"])
     for nb in notebooks:
         assert nb.title in full
         assert (nb.title in half) == (nb.number <= "04")
@@ -92,6 +95,8 @@ def tiny(tmp_path):
         cell("markdown", "## Why this?\n\n" + "word " * 236),
         cell("code", "model.fit(x, y)"),
         cell("code", "# extra code: the figure\nplt.show()"),
+        cell("code", "assert round(accuracy, 2) == 0.97  # the narration's figure", tags=[CHECK_TAG]),
+        cell("code", "# extra code: a check cell\nassert True", tags=[CHECK_TAG]),
         cell("markdown", "**Check.** What does it print?"),
         cell("markdown", "<details><summary>Answer</summary>\n\nIt prints.\n</details>", tags=["solution"]),
         cell("markdown", "## Key points\n\n- one"),
@@ -103,13 +108,13 @@ def tiny(tmp_path):
     ]
     path = tmp_path / "09_tiny.ipynb"
     path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
-    return lt.read_notebook(path)
+    return rule.read_notebook(path)
 
 
 def test_counts_follow_the_stated_rule(tiny):
     assert tiny.title == "09 · Tiny"
     assert tiny.concepts == 1  # "Why this?"; not Setup, Key points or Exercises
-    assert tiny.code_cells == 2 and tiny.extra_cells == 1  # the parameters cell is free
+    assert tiny.code_cells == 2 and tiny.extra_cells == 1  # the parameters cell and the check cells are free
     assert tiny.checks == 1
     assert [(e.number, e.trains) for e in tiny.exercises] == [(1, False), (2, True)]
     # title cell 11, Setup 4, "Why this?" 238, the check 5, key points 3; not the exercises or answers
@@ -118,22 +123,22 @@ def test_counts_follow_the_stated_rule(tiny):
 
 
 def test_minutes_follow_the_stated_rule(tiny):
-    figures = lt.Figures({"09_tiny": 90.0}, {}, {}, "test")
+    figures = rule.Figures({"09_tiny": 90.0}, {}, {}, "test")
     raw = (tiny.words / 120 + 1 * 2 + 2 * 1 + 1 * 0.5 + 1 * 4 + 1.5)
-    assert lt.teaching_minutes(tiny, figures) == lt.round_up(raw) == 15
-    assert lt.exercise_minutes(tiny, figures) == lt.round_up(10 + 10 + 1.5) == 25
-    assert lt.exercise_minutes(tiny, figures, [1]) == 10
-    assert lt.exercise_minutes(tiny, figures, []) == 0
-    assert lt.demo_minutes(tiny, figures) == lt.round_up(1.5 + 2) == 5
-    assert lt.header_mismatches([tiny], figures) == [
+    assert rule.teaching_minutes(tiny, figures) == rule.round_up(raw) == 15
+    assert rule.exercise_minutes(tiny, figures) == rule.round_up(10 + 10 + 1.5) == 25
+    assert rule.exercise_minutes(tiny, figures, [1]) == 10
+    assert rule.exercise_minutes(tiny, figures, []) == 0
+    assert rule.demo_minutes(tiny, figures) == rule.round_up(1.5 + 2) == 5
+    assert rule.header_mismatches([tiny], figures) == [
         "09_tiny: states '15 min teaching, 20 min exercises.', the rule gives 15 min teaching, 25 min exercises"]
-    unmeasured = lt.Figures({}, {}, {}, "test")
-    assert lt.teaching_minutes(tiny, unmeasured) is None
-    assert lt.exercise_minutes(tiny, unmeasured, [1]) == 10  # no compute needed: it does not train
+    unmeasured = rule.Figures({}, {}, {}, "test")
+    assert rule.teaching_minutes(tiny, unmeasured) is None
+    assert rule.exercise_minutes(tiny, unmeasured, [1]) == 10  # no compute needed: it does not train
 
 
 def test_round_up_to_five_minutes():
-    assert [lt.round_up(m) for m in (0.1, 5, 5.01, 12, 15)] == [5, 5, 10, 15, 15]
+    assert [rule.round_up(m) for m in (0.1, 5, 5.01, 12, 15)] == [5, 5, 10, 15, 15]
 
 
 # --- Figures: from a run's summary.json, and back from the guide ------------------------------------
@@ -160,7 +165,7 @@ def test_a_failed_run_is_refused(tmp_path):
 
 
 def test_the_figures_table_reads_back_what_it_wrote(tmp_path, tiny):
-    figures = lt.Figures({"09_tiny": 90.0}, {"09_tiny": 150.5}, {"09_tiny": None}, "a test run")
+    figures = rule.Figures({"09_tiny": 90.0}, {"09_tiny": 150.5}, {"09_tiny": None}, "a test run")
     guide = tmp_path / "guide.md"
     guide.write_text("before\n<!-- lesson_time:figures -->\nold\n<!-- /lesson_time:figures -->\nafter\n")
     lt.write_blocks(guide, {"figures": lt.render_figures(figures, [tiny])})
@@ -174,10 +179,10 @@ def test_the_figures_table_reads_back_what_it_wrote(tmp_path, tiny):
 # --- Hub sizing --------------------------------------------------------------------------------------
 
 def test_sizing_follows_the_stated_rule(tiny):
-    other = lt.Notebook(stem="10_other", title="10 · Other")
-    figures = lt.Figures({"09_tiny": 100.0, "10_other": 10.0}, {"09_tiny": 150.0, "10_other": 18.0},
+    other = rule.Notebook(stem="10_other", title="10 · Other")
+    figures = rule.Figures({"09_tiny": 100.0, "10_other": 10.0}, {"09_tiny": 150.0, "10_other": 18.0},
                          {"09_tiny": 900.0, "10_other": 500.0}, "test")
-    sized = lt.sizing(figures, [tiny, other])
+    sized = workshop.sizing(figures, [tiny, other])
     assert sized["memory_mib"] == pytest.approx((87 + 900 + 500) * 1.3, abs=1)
     assert sized["cores"] == pytest.approx(1.8)  # 10_other keeps 1.8 cores busy, 09_tiny 1.5
     learners, cores, gigabytes = sized["for_learners"]
@@ -187,12 +192,12 @@ def test_sizing_follows_the_stated_rule(tiny):
         assert by_memory == (server_gb * 1024 - 128) // sized["memory_mib"]
         assert by_cpu == int((server_cores - 1) * 2 // 1.8)
         assert both == min(by_memory, by_cpu)
-    assert all(total <= lt.BINDER_MIB for _, _, total in sized["binder"])
+    assert all(total <= workshop.BINDER_MIB for _, _, total in sized["binder"])
     assert "memory **2.0 G**" in lt.render_sizing(figures, [tiny, other])  # 1,934 MiB, up to a half GB
 
 
 def test_missing_figures_are_shown_as_todo_never_invented(tiny):
-    figures = lt.Figures({"09_tiny": 100.0}, {"09_tiny": None}, {"09_tiny": None}, "test")
+    figures = rule.Figures({"09_tiny": 100.0}, {"09_tiny": None}, {"09_tiny": None}, "test")
     text = lt.render_sizing(figures, [tiny])
     assert lt.TODO in text
     assert "None" not in text

@@ -5,14 +5,16 @@ them in JupyterLab would see them.
 """
 
 import ast
-import builtins
 import json
-from pathlib import Path
+import re
 
 import papermill
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+from mnist_helpers.layout import CHECK_TAG, NOTEBOOK_PATTERN
+from mnist_helpers.layout import NOTEBOOKS as FOLDER
+
+NOTEBOOKS = sorted(FOLDER.glob(NOTEBOOK_PATTERN))
 NOISE = ("oneDNN", "absl", "cuda", "cpu_feature_guard", "I0000", "W0000", "E0000")
 
 
@@ -58,16 +60,37 @@ def test_parameters_cell_is_plain_documented_and_validated(path):
     assert sorted(inspected) == sorted(names), "papermill must see every parameter (no '=' in comments)"
     for name, info in inspected.items():
         assert info["help"], f"{name} needs a comment saying what it does and its range"
-    following = source(cells(path)[index + 1])
-    for name in names:
-        assert name in following, f"{name} is not validated in the cell after the parameters"
-    # The runner executes this cell up front with only these names (mnist_helpers.runner.validate).
-    nodes = list(ast.walk(ast.parse(following)))
-    assigned = {node.id for node in nodes if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
-    available = set(names) | assigned | {"mh"} | set(dir(builtins))
-    for node in nodes:
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-            assert node.id in available, f"the validation cell uses {node.id}: only parameters, mh and builtins"
+    following = source(cells(path)[index + 1]).split("  #")[0]
+    assert following == f'defaults = mh.check_parameters("{path.name}", globals())', (
+        "one visible validation line: it reads the ranges from the parameters cell (mnist_helpers.params)")
+
+
+def is_check(cell):
+    return CHECK_TAG in cell.get("metadata", {}).get("tags", [])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_checks_are_folded_out_of_the_lesson(path):
+    """The checks that keep the text honest sit in cells of their own, folded, printing nothing."""
+    checks = [c for c in cells(path) if is_check(c)]
+    assert checks, "the figures the text quotes are checked somewhere"
+    for cell in checks:
+        assert cell["cell_type"] == "code" and source(cell).startswith("# check"), source(cell)[:80]
+        assert cell["metadata"].get("jupyter", {}).get("source_hidden") is True, "stored folded"
+        assert cell["outputs"] == [], f"a check prints nothing when all is well: {source(cell)[:80]}"
+    for cell in cells(path):
+        if cell["cell_type"] == "code" and not is_check(cell):
+            code = source(cell)
+            assert not re.search(r"\bif (not )?defaults\b", code), f"a lesson cell branches on defaults: {code[:80]}"
+            assert len(re.findall(r"^\s*assert\b", code, re.M)) <= 2, f"checks in the lesson: {code[:80]}"
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if "mh.ensure_model(" in p.read_text()], ids=lambda p: p.name)
+def test_a_notebook_that_loads_a_model_checks_figures_only_for_the_default_model(path):
+    """05-07 quote the figures of 04's and 06's default models: their checks must also ask how the model
+    was made (an instructor may train a smaller 04 and open 05 at its defaults)."""
+    uses = [source(c) for c in cells(path) if is_check(c) and re.search(r"\bdefaults\b", source(c))]
+    assert uses and "mh.made_with_defaults(" in uses[0], "the first check that reads defaults asks about the model"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

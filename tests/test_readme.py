@@ -18,7 +18,8 @@ import nbformat
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from mnist_helpers.layout import NOTEBOOK_PATTERN, NOTEBOOKS, ROOT
+
 README = (ROOT / "README.md").read_text()
 BIN = Path(sys.executable).parent
 
@@ -62,10 +63,10 @@ def make_dry_run(target_and_args):
 COVERED = {
     "make run": "test_make_commands_are_wired_to_the_runner_and_the_tests",
     "make test": "test_make_commands_are_wired_to_the_runner_and_the_tests (and CI: .ci/run)",
-    "export MNIST_NPZ=/path/to/mnist.npz": "the offline route, which every test here uses",
+    "export MNIST_NPZ=/path/to/mnist.npz": "tests/test_commands.py: test_doctor_on_a_good_setup",
     ".venv/bin/python -m mnist_helpers run --name quick -f quick.yaml": "test_the_quick_series",
     ".venv/bin/python -m mnist_helpers run --only 05 -p TRAIN_SAMPLES 3000 -p EPOCHS 2":
-        "test_notebook_05_alone_twice_at_once",
+        "test_each_later_notebook_opens_alone",
     ".venv/bin/papermill --help-notebook notebooks/04_training.ipynb": "test_help_notebook",
     'make run ARGS="--name workshop -p SEED 7"': "test_make_commands_are_wired_to_the_runner_and_the_tests",
     ".venv/bin/papermill notebooks/02_preprocessing.ipynb 02-small.ipynb --cwd notebooks -p TRAIN_SAMPLES 1000 "
@@ -118,7 +119,7 @@ def test_the_quick_series(tmp_path, mnist_path):
     result = summary(folder)
     assert result["status"] == "complete"
     names = [entry["notebook"] for entry in result["notebooks"]]
-    assert names == sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert names == sorted(p.name for p in NOTEBOOKS.glob(NOTEBOOK_PATTERN))
     assert result["parameters"] == yaml.safe_load(quick)
     assert result["versions"]["keras"].startswith("3.") and result["machine"]["cpu_count"] >= 1
     for entry in result["notebooks"]:
@@ -143,35 +144,47 @@ def test_the_quick_series(tmp_path, mnist_path):
     assert "wall s" in done.stdout and "peak MiB" in done.stdout and "test_accuracy=" in table
 
 
-@pytest.mark.slow
-def test_notebook_05_alone_twice_at_once(tmp_path, mnist_path):
-    """The README's `--only 05`, started twice in the same second from one folder.
+# 05, 06 and 07 opened alone, each in an empty run folder: the README's `--only 05`, and the same
+# for 06 and 07 with small parameters. Each trains what it lacks by running the maker notebooks'
+# lessons (not their checks) in kernels of their own: 07 runs 06, which runs 04.
+ALONE = {
+    "05": command(".venv/bin/python -m mnist_helpers run --only 05"),
+    "06": ".venv/bin/python -m mnist_helpers run --only 06 -p TRAIN_SAMPLES 2000 -p EPOCHS 1 "
+          "-p EXPERIMENT_SAMPLES 1000 -p EXPERIMENT_EPOCHS 1",
+    "07": ".venv/bin/python -m mnist_helpers run --only 07 -p TRAIN_SAMPLES 2000",
+}
+MADE = {"05": ["04_training"], "06": ["04_training"], "07": ["04_training", "06_convolutions"]}
 
-    Each run claims its own folder (the second gets a -2 name), trains the model 05 needs
-    with 04's code inside 05's own kernel (no kernel in a kernel), and the same default seed
-    gives the same accuracy in both, within 0.2 percentage points (CPU threads may add
-    numbers in another order).
-    """
-    argv = shlex.split(command(".venv/bin/python -m mnist_helpers run --only 05"))
-    argv[0] = sys.executable
-    runs = [subprocess.Popen(argv, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for _ in range(2)]
-    outputs = [process.communicate(timeout=900) for process in runs]
-    for process, (_, err) in zip(runs, outputs):
-        assert process.returncode == 0, err[-3000:]
-    folders = sorted((tmp_path / "runs").iterdir())
-    assert len(folders) == 2, "two runs, two folders, even when started in the same second"
-    accuracies = []
-    for folder in folders:
+
+def printed(notebook):
+    return "".join(output.get("text", "") for cell in nbformat.read(notebook, 4).cells
+                   for output in cell.get("outputs", []))
+
+
+@pytest.mark.slow
+def test_each_later_notebook_opens_alone(tmp_path, mnist_path):
+    """All three at once (they wait on kernels starting more than on the two cores)."""
+    started = {}
+    for number, line in ALONE.items():
+        (tmp_path / number).mkdir()
+        argv = [sys.executable if word == ".venv/bin/python" else word for word in shlex.split(line)]
+        started[number] = subprocess.Popen(argv, cwd=tmp_path / number, stdout=subprocess.PIPE,
+                                           stderr=subprocess.PIPE, text=True)
+    for number, process in started.items():
+        _, err = process.communicate(timeout=900)
+        assert process.returncode == 0, f"{number}: {err[-3000:]}"
+        (folder,) = (tmp_path / number / "runs").iterdir()
         (entry,) = summary(folder)["notebooks"]
         assert entry["status"] == "ok" and entry["parameters"]["RUN_DIR"] == str(folder.resolve())
-        assert (folder / "model.keras").is_file() and (folder / "04_training.metrics.json").is_file()
-        printed = "".join(output.get("text", "") for cell in nbformat.read(folder / "05_error_analysis.ipynb", 4).cells
-                          for output in cell.get("outputs", []))
-        assert "No model.keras in" in printed and "running the code of 04_training.ipynb here first" in printed
-        assert "04_training: " in printed, "04's sections are announced as they start"
-        accuracies.append(entry["metrics"]["test_accuracy"])
-    assert abs(accuracies[0] - accuracies[1]) <= 0.002
+        notebook = next(folder.glob(f"{number}_*.ipynb"))
+        first_maker = MADE[number][-1]
+        assert f"running {first_maker}.ipynb first, in a kernel of its own" in printed(notebook)
+        for maker in MADE[number]:
+            made = nbformat.read(folder / f"{maker}.ipynb", 4)
+            assert not any("remove-cell" in cell.metadata.get("tags", []) for cell in made.cells), "lesson only"
+            assert (folder / f"{maker}.metrics.json").is_file()
+        if number == "07":
+            assert "running 04_training.ipynb first" in printed(folder / "06_convolutions.ipynb"), "06 made 04's"
 
 
 @pytest.mark.slow

@@ -11,7 +11,6 @@ import sys
 import threading
 import time
 
-import matplotlib.pyplot as plt
 import nbformat
 import pytest
 import yaml
@@ -19,14 +18,11 @@ from papermill.cli import _resolve_type
 
 import mnist_helpers as mh
 from mnist_helpers.__main__ import main
-from mnist_helpers.runner import (
-    ParametersFileLoader,
-    RunError,
-    new_run_folder,
-    read_parameters,
-    summary_table,
-    typed_value,
-)
+from mnist_helpers.layout import CHECK_TAG
+from mnist_helpers.series import RunError
+from mnist_helpers.series.parameters import ParametersFileLoader, read_parameters, typed_value
+from mnist_helpers.series.runner import export_html, new_run_folder, summary_table
+from mnist_helpers.series.usage import own_usage
 
 
 
@@ -41,16 +37,22 @@ def summary(folder):
     return json.loads((folder / "summary.json").read_text())
 
 
-def write_notebook(path, parameters, validation, *cells, tags=()):
-    """A notebook with a `parameters` cell, its validation cell, then `cells` (markdown if it starts with #)."""
+def write_notebook(path, parameters, *cells):
+    """A notebook with a `parameters` cell, its one-line validation, then `cells`: markdown if it starts
+    with '# ', a check cell if it starts with '# check', else a code cell."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells = [nbformat.v4.new_code_cell("import mnist_helpers as mh"),
                 nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell(validation)]
+                nbformat.v4.new_code_cell(f"defaults = mh.check_parameters({path.name!r}, globals())")]
     for source in cells:
-        maker = nbformat.v4.new_markdown_cell if source.startswith("#") else nbformat.v4.new_code_cell
-        nb.cells.append(maker(source))
+        if source.startswith("# check"):
+            cell = nbformat.v4.new_code_cell(source, metadata={"tags": [CHECK_TAG]})
+        elif source.startswith("# "):
+            cell = nbformat.v4.new_markdown_cell(source)
+        else:
+            cell = nbformat.v4.new_code_cell(source)
+        nb.cells.append(cell)
     nbformat.write(nb, path)
     return path
 
@@ -117,11 +119,18 @@ def test_bad_parameters_file(tmp_path, capsys):
     assert "must hold NAME: VALUE lines" in err
 
 
-def test_a_validation_cell_that_uses_more_than_parameters_is_named(tmp_path, capsys):
-    write_notebook(tmp_path / "01_a.ipynb", "N = 1", "rng = np.random.default_rng(N)")
+@pytest.mark.parametrize(("parameters", "message"), [
+    ("N = 1  # how many", "01_a.ipynb, parameters cell, line 1: N's comment must end with its range"),
+    ("N = 1  # how many (lots)", "N: its range (lots) is none of the known forms"),
+    ("N = 1 +  # how many (1 to 3)", "01_a.ipynb, parameters cell, line 1: not valid Python"),
+    ("N = [1]  # how many (1 to 3)", "01_a.ipynb, parameters cell, line 1: 'N = [1]' is not NAME = literal"),
+    ("N = 9  # how many (1 to 3)", "N must be an integer <= 3, got 9"),
+])
+def test_a_broken_declaration_is_named_before_anything_runs(tmp_path, capsys, parameters, message):
+    write_notebook(tmp_path / "01_a.ipynb", parameters)
     status, _, err = run_in_process(capsys, tmp_path / "runs", "--notebooks", str(tmp_path))
-    assert status == 2
-    assert "01_a.ipynb: its validation cell (the one after `parameters`) uses np" in err
+    assert status == 2 and message in err, err
+    assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())
 
 
 # --- Run folders ------------------------------------------------------------------------------
@@ -176,8 +185,8 @@ def test_unwritable_run_folder_is_a_clear_error(tmp_path, capsys):
 # --- Interrupts and per-notebook figures ------------------------------------------------------
 
 def tiny_series(folder):
-    write_notebook(folder / "01_quick.ipynb", "N = 1", "mh.check_number('N', N, minimum=0)", "print(N)")
-    write_notebook(folder / "02_slow.ipynb", "SECONDS = 600", "mh.check_number('SECONDS', SECONDS, minimum=0)",
+    write_notebook(folder / "01_quick.ipynb", "N = 1  # a number (0 or more)", "print(N)")
+    write_notebook(folder / "02_slow.ipynb", "SECONDS = 600  # how long to sleep (0 or more)",
                    "print('sleeping ' * 2, flush=True)", "import time\ntime.sleep(SECONDS)")
 
 
@@ -210,8 +219,8 @@ def test_an_interrupted_run_says_where_it_stopped(tmp_path, signum, status, how)
 
 
 def test_a_failed_run_lists_every_notebook(tmp_path, capsys):
-    write_notebook(tmp_path / "01_fails.ipynb", "N = 1", "", "raise ValueError('broken on purpose')")
-    write_notebook(tmp_path / "02_never.ipynb", "N = 1", "")
+    write_notebook(tmp_path / "01_fails.ipynb", "N = 1  # (0 or more)", "raise ValueError('broken on purpose')")
+    write_notebook(tmp_path / "02_never.ipynb", "N = 1  # (0 or more)")
     status, _, err = run_in_process(capsys, tmp_path / "runs", "--name", "f", "--notebooks", str(tmp_path), "--no-html")
     assert status == 1
     assert "raised ValueError: broken on purpose" in err
@@ -234,68 +243,68 @@ def test_the_table_shows_wall_cpu_and_peak_memory():
 
 
 def test_own_usage_reports_this_process():
-    usage = mh.runner.own_usage()
+    usage = own_usage()
     assert usage["cpu_seconds"] > 0 and 10 < usage["peak_mib"] < 100000
 
 
 # --- A model made where it is missing ---------------------------------------------------------
 
-MAKER_PARAMETERS = 'RUN_DIR = "nowhere"\nSEED = 0\nUNITS = 2'
-MAKER_CHECKS = "run_dir = mh.run_folder(RUN_DIR)"
+MAKER_PARAMETERS = ('RUN_DIR = "nowhere"  # (a folder)\nSEED = 0  # (0 or more)\nUNITS = 2  # (1 to 9)')
 
 
 def fake_makers(folder):
-    """A fake 04 (saves model.keras) and 06 (needs model.keras, saves cnn.keras), with figures."""
+    """A fake 04 (saves model.keras) and 06 (needs model.keras, saves cnn.keras), each with a check cell
+    that fails, as 04's memory check failed in 06's kernel: a model made on request runs the lesson only."""
     folder.mkdir()
-    figure = "import matplotlib.pyplot as plt\nplt.plot([SEED, UNITS])\nplt.show()"
-    save = ("import keras\nmodel = keras.Sequential([keras.Input((3,)), keras.layers.Dense(UNITS)])\n"
+    save = ("import keras\nrun_dir = mh.run_folder(RUN_DIR)\n"
+            "model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(UNITS)])\n"
             "mh.save_model(model, run_dir / 'model.keras')\nprint('seed', SEED)")
-    write_notebook(folder / "04_training.ipynb", MAKER_PARAMETERS, MAKER_CHECKS, "## Training the dense network",
-                   figure, save)
-    write_notebook(folder / "06_convolutions.ipynb", MAKER_PARAMETERS, MAKER_CHECKS, "## The CNN", figure,
-                   "mlp = mh.runner.ensure_model(run_dir, 'model.keras', SEED=SEED)\n"
-                   "mh.save_model(mlp, run_dir / 'cnn.keras')")
+    failing_check = "# check: never reached by a model made on request\nassert False, 'a check cell ran'"
+    write_notebook(folder / "04_training.ipynb", MAKER_PARAMETERS, "# Training the dense network", save,
+                   failing_check)
+    write_notebook(folder / "06_convolutions.ipynb", MAKER_PARAMETERS, "# The CNN",
+                   "run_dir = mh.run_folder(RUN_DIR)\nmlp = mh.ensure_model(run_dir, 'model.keras', SEED=SEED)\n"
+                   "mh.save_model(mlp, run_dir / 'cnn.keras')", failing_check)
 
 
-def test_ensure_model_trains_what_is_missing_in_this_process(tmp_path, monkeypatch, capsys):
-    """Notebook 07 opened alone: 06's code runs here, and inside it 04's code, each once; no kernel is started."""
+def test_ensure_model_runs_the_makers_lessons_in_kernels_of_their_own(tmp_path, monkeypatch, capsys):
+    """Notebook 07 opened alone: 06 runs first, and inside it 04, each once, each without its checks."""
     fake_makers(tmp_path / "notebooks")
-    monkeypatch.setattr(mh.runner, "NOTEBOOKS", tmp_path / "notebooks")
-    monkeypatch.setattr(mh.runner, "execute_notebook", None)  # a nested kernel would fail here
-    show, figures = plt.show, plt.get_fignums()
-    model = mh.runner.ensure_model(tmp_path / "run", "cnn.keras", SEED=3, UNITS=5)
+    monkeypatch.chdir(tmp_path / "notebooks")  # where a reader's notebook runs: its makers are beside it
+    model = mh.ensure_model(tmp_path / "run", "cnn.keras", SEED=3, UNITS=5)
     printed = capsys.readouterr().out
-    assert "No cnn.keras in" in printed and "No model.keras in" in printed
-    assert "06_convolutions: The CNN" in printed and "04_training: Training the dense network" in printed
-    assert "seed 3" in printed, "the caller's SEED reached the nested maker"
-    assert model.count_params() == 4 * 2, "04's own UNITS default: only SEED was passed on to it"
-    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == ["cnn.keras", "model.keras"]
-    assert plt.show is show and plt.get_fignums() == figures, "figures closed, plt.show restored"
-    mh.runner.ensure_model(tmp_path / "run", "cnn.keras", SEED=3)
+    assert "No cnn.keras in" in printed and "running 06_convolutions.ipynb first" in printed
+    assert model.count_params() == 4 * 2, "04's own UNITS default: 06 passed only SEED on to it"
+    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == [
+        "04_training.ipynb", "06_convolutions.ipynb", "cnn.keras", "model.keras"]
+    executed = nbformat.read(tmp_path / "run" / "04_training.ipynb", as_version=4)
+    assert "seed 3" in str(executed.cells), "the caller's SEED reached the nested maker"
+    assert not any(CHECK_TAG in cell.metadata.get("tags", []) for cell in executed.cells)
+    mh.ensure_model(tmp_path / "run", "cnn.keras", SEED=3)
     assert "No cnn.keras" not in capsys.readouterr().out, "a model that is there is loaded, not remade"
 
 
 def test_ensure_model_refuses_a_parameter_the_maker_lacks(tmp_path, monkeypatch):
     fake_makers(tmp_path / "notebooks")
-    monkeypatch.setattr(mh.runner, "NOTEBOOKS", tmp_path / "notebooks")
-    with pytest.raises(ValueError, match="04_training.ipynb declares no parameter EPOCH"):
-        mh.runner.ensure_model(tmp_path / "run", "model.keras", EPOCH=3)
-
-
-def test_the_real_makers_run_without_ipython():
-    """ensure_model executes 04 and 06 as plain Python: no %magics or !commands there."""
-    for name in mh.artifacts.MODEL_MAKERS.values():
-        for cell in nbformat.read(mh.runner.NOTEBOOKS / name, as_version=4).cells:
-            if cell.cell_type == "code":
-                assert not cell.source.lstrip().startswith(("%", "!")), name
-                compile(cell.source, name, "exec")
+    monkeypatch.chdir(tmp_path / "notebooks")
+    with pytest.raises(Exception, match="EPOCH"):
+        mh.ensure_model(tmp_path / "run", "model.keras", EPOCH=3)
+    assert not (tmp_path / "run" / "model.keras").exists()
 
 
 def test_made_with_defaults_reads_what_each_maker_recorded(tmp_path):
     mh.write_json(tmp_path / "04_training.metrics.json", {"test_accuracy": 0.99, "default_parameters": True})
-    assert mh.runner.made_with_defaults(tmp_path, "model.keras")
-    assert not mh.runner.made_with_defaults(tmp_path, "model.keras", "cnn.keras"), "06 has no metrics file yet"
+    assert mh.made_with_defaults(tmp_path, "model.keras")
+    assert not mh.made_with_defaults(tmp_path, "model.keras", "cnn.keras"), "06 has no metrics file yet"
     mh.write_json(tmp_path / "06_convolutions.metrics.json", {"default_parameters": False})
-    assert not mh.runner.made_with_defaults(tmp_path, "model.keras", "cnn.keras")
+    assert not mh.made_with_defaults(tmp_path, "model.keras", "cnn.keras")
     mh.write_json(tmp_path / "04_training.metrics.json", {"test_accuracy": 0.99})  # written before the flag existed
-    assert not mh.runner.made_with_defaults(tmp_path, "model.keras")
+    assert not mh.made_with_defaults(tmp_path, "model.keras")
+
+
+def test_the_html_export_leaves_the_check_cells_out(tmp_path):
+    notebook = write_notebook(tmp_path / "01_a.ipynb", "N = 1  # (0 or more)", "print('the lesson')",
+                              "# check: a figure\nassert N == 1, 'only for the record'")
+    export_html(notebook)
+    html = (tmp_path / "01_a.html").read_text()
+    assert "the lesson" in html and "only for the record" not in html

@@ -14,8 +14,11 @@ import nbformat
 import pytest
 from conftest import solution_blocks
 
+from mnist_helpers.layout import NOTEBOOK_PATTERN
+from mnist_helpers.layout import NOTEBOOKS as FOLDER
+
 HERE = Path(__file__).resolve().parent
-NOTEBOOKS = sorted((HERE.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = sorted(FOLDER.glob(NOTEBOOK_PATTERN))
 
 
 def tiny_notebook(folder, solution_code):

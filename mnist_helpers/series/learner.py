@@ -1,9 +1,10 @@
 """The learner edition: `python -m mnist_helpers learner` (and `make learner`).
 
 A copy of the notebooks for a workshop's learners (the "clean" notebooks of fastbook):
-outputs cleared, so they run the cells themselves, and the exercise solutions (markdown
-cells tagged `solution`) removed; every code cell stays. nbconvert's own preprocessors do
-the work. The sample images notebook 07 reads are copied along.
+outputs cleared, so they run the cells themselves; the exercise solutions (markdown cells
+tagged `solution`) and the check cells (tagged `remove-cell`) removed; every lesson cell
+stays. nbconvert's own preprocessors do the work. The sample images notebook 07 reads are
+copied along.
 """
 
 import errno
@@ -11,10 +12,10 @@ import shutil
 import sys
 from pathlib import Path
 
-from mnist_helpers.runner import NOTEBOOKS, RunError, select_notebooks
+from mnist_helpers.layout import CHECK_TAG, NOTEBOOKS, SOLUTION_TAG
+from mnist_helpers.series import RunError, select_notebooks
 
 LEARNER = Path("learner")
-SOLUTION_TAG = "solution"
 
 
 def add_arguments(parser):
@@ -33,7 +34,7 @@ def write_learner_edition(out, force=False):
     if taken and not force:
         raise RunError(f"{out} already holds {', '.join(taken)} (perhaps with a learner's work). "
                        f"Choose another --out, or pass --force to overwrite.")
-    remove_solutions = TagRemovePreprocessor(remove_cell_tags={SOLUTION_TAG}, enabled=True)
+    remove_solutions = TagRemovePreprocessor(remove_cell_tags={SOLUTION_TAG, CHECK_TAG}, enabled=True)
     clear_outputs = ClearOutputPreprocessor(enabled=True)
     written = []
     try:
@@ -58,5 +59,5 @@ def learner(args):
     except RunError as error:
         print(f"ERROR: {error}", file=sys.stderr)
         return 2
-    print(f"Wrote {len(written)} learner notebooks (outputs cleared, solutions removed) to {args.out}/")
+    print(f"Wrote {len(written)} learner notebooks (outputs cleared, checks and solutions removed) to {args.out}/")
     return 0

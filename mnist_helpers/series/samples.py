@@ -1,4 +1,4 @@
-"""Draw the sample digits that notebook 07 reads: `python -m mnist_helpers.samples FOLDER`.
+"""Draw the sample digits that notebook 07 reads: `python -m mnist_helpers.series.samples FOLDER`.
 
 They are drawn by this program, not written by hand: they test the preprocessing, while the
 notebook reads real handwriting by other people from scikit-learn's bundled UCI optdigits.

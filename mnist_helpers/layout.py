@@ -1,0 +1,15 @@
+"""Where the series keeps things, and the tags that mark notebook cells: defined here once."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]  # the repository (the package is installed editable)
+NOTEBOOKS = ROOT / "notebooks"
+DOCS = ROOT / "docs"  # what `make bench` and `make ablations` measured, for the notebooks that plot it
+NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"  # the numbered lessons: 01_looking_at_the_data.ipynb, ...
+
+# Cell tags. A check cell keeps the narration's figures honest: nbval and the runner execute it,
+# JupyterLab shows it folded, and the learner edition and the HTML export drop it. The name is
+# Jupyter Book's, which drops such cells from a book for the same reason.
+CHECK_TAG = "remove-cell"
+SOLUTION_TAG = "solution"  # a markdown cell holding a folded exercise solution
+EXPORT_TAG = "export"  # a code cell copied into a package module (python -m mnist_helpers.series.export)

@@ -1,0 +1,191 @@
+"""The workshop the lesson minutes add up to: the schedules of a day (the cuts of the guide's
+"When time runs short", applied in order) and the sizing of a hub for a room (docs/hub.md states
+the same rule). lesson_time.py renders both into the docs.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from mnist_helpers.series.lesson_minutes import demo_minutes, exercise_minutes, teaching_minutes
+
+# --- Hub sizing (docs/hub.md states the same rule) -----------------------------------------------
+SERVER_MIB = 87              # an idle JupyterLab 4.6 server, no kernel: measured RSS (ps), learner pins
+KERNELS_PER_LEARNER = 2      # the current notebook's kernel and the previous one, often left running
+HEADROOM = 0.3               # TLJH's resource-estimation guide: 20-40 % over the measured maximum
+SLOWDOWN = 2                 # a shared server may take up to twice as long as a quiet 2-core laptop
+HUB_OVERHEAD_MIB = 128       # TLJH's own services (its resource-estimation guide)
+BINDER_MIB = 2048            # mybinder.org: 1 GB guaranteed, 2 GB maximum, then the kernel restarts
+SERVERS = ((4, 16), (8, 32), (16, 64), (32, 128))  # (cores, GB) of servers to size for
+LEARNERS = 30
+
+
+# --- Schedules ----------------------------------------------------------------------------------
+# A schedule lists its sessions in order: ("nb", "04", (1,)) teaches notebook 04 hands-on with its
+# exercise 1 in class (the other exercises are homework). While the day has less slack than it
+# asks for, its cuts apply in order, as the guide's "When time runs short" says: ("homework", "03")
+# moves 03's in-class exercises to homework; ("demo", "07") turns 07 into a demo from the
+# instructor's screen, which takes the notebook's compute plus MINUTES_PER_CONCEPT per section.
+
+@dataclass
+class Schedule:
+    name: str
+    start: str
+    end: str
+    min_slack: int
+    sessions: list
+    cuts: list = field(default_factory=list)
+
+
+WELCOME = "Welcome, set-up check (`doctor`), the notes document, sticky notes"
+FULL_DAY = Schedule(
+    name="Full day", start="09:00", end="17:00", min_slack=30,
+    sessions=[
+        ("fixed", WELCOME, 15),
+        ("nb", "01", (1,)),
+        ("nb", "02", (1,)),
+        ("fixed", "Break", 15),
+        ("nb", "03", (1,)),
+        ("nb", "04", (1,)),
+        ("fixed", "Lunch", 60),
+        ("nb", "05", (1,)),
+        ("fixed", "Break", 15),
+        ("nb", "06", (1,)),
+        ("nb", "07", (1,)),
+        ("fixed", "Wrap-up: key points of the day, feedback (one up, one down), where next", 15),
+    ],
+    cuts=[("demo", "07"), ("homework", "03"), ("homework", "05"), ("homework", "02"), ("demo", "03"),
+          ("homework", "01"), ("homework", "06"), ("homework", "04"), ("demo", "06")],
+)
+
+HALF_DAY = Schedule(
+    name="Half day (01 to 04)", start="09:00", end="13:00", min_slack=10,
+    sessions=[
+        ("fixed", WELCOME, 10),
+        ("nb", "01", (1,)),
+        ("nb", "02", (1,)),
+        ("fixed", "Break", 15),
+        ("nb", "03", (1,)),
+        ("nb", "04", (1,)),
+        ("fixed", "Wrap-up and feedback (one up, one down)", 10),
+    ],
+    cuts=[("homework", "03"), ("homework", "02"), ("homework", "01"), ("demo", "03"), ("homework", "04"),
+          ("demo", "01")],
+)
+
+SCHEDULES = (FULL_DAY, HALF_DAY)
+
+
+def _clock(minutes):
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _minutes(clock):
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def plan(schedule, notebooks, figures):
+    """Rows (clock, session, minutes, note), the slack and the cuts applied; None if figures are missing."""
+    by_number = {nb.number: nb for nb in notebooks}
+    in_class = {s[1]: set(s[2]) for s in schedule.sessions if s[0] == "nb"}
+    demos = set()
+
+    def rows_and_total():
+        rows, total = [], 0
+        for session in schedule.sessions:
+            if session[0] == "fixed":
+                rows.append((session[1], session[2], ""))
+                total += session[2]
+                continue
+            number = session[1]
+            nb = by_number[number]
+            if number in demos:
+                minutes = demo_minutes(nb, figures)
+                if minutes is None:
+                    return None, None
+                rows.append((f"{nb.title} (demo)", minutes, "demo from your screen; hands-on as homework"))
+                total += minutes
+                continue
+            teach = teaching_minutes(nb, figures)
+            chosen = sorted(in_class[number])
+            exercises = exercise_minutes(nb, figures, chosen)
+            if teach is None or exercises is None:
+                return None, None
+            note = (f"teaching {teach} + exercise {', '.join(map(str, chosen))}: {exercises}" if chosen
+                    else f"teaching {teach}; exercises as homework")
+            rows.append((nb.title, teach + exercises, note))
+            total += teach + exercises
+        return rows, total
+
+    rows, total = rows_and_total()
+    if rows is None:
+        return None
+    length = _minutes(schedule.end) - _minutes(schedule.start)
+    applied = []
+    for action, number in schedule.cuts:
+        if length - total >= schedule.min_slack:
+            break
+        if action == "homework" and in_class.get(number) and number not in demos:
+            saved, in_class[number] = in_class[number], set()
+        elif action == "demo" and number not in demos:
+            saved = None
+            demos.add(number)
+        else:
+            continue
+        applied.append((action, number, saved))
+        rows, total = rows_and_total()
+    # A later, larger cut may have made an earlier one unnecessary: undo those that still fit.
+    for action, number, saved in reversed(applied[:-1]):
+        if action == "homework":
+            in_class[number] = saved
+        else:
+            demos.discard(number)
+        rows, total = rows_and_total()
+        if length - total >= schedule.min_slack:
+            applied.remove((action, number, saved))
+        elif action == "homework":
+            in_class[number] = set()
+        else:
+            demos.add(number)
+    rows, total = rows_and_total()
+    applied = [f"{number} {'exercises to homework' if action == 'homework' else 'as a demo'}"
+               for action, number, _ in applied]
+    clock, timed = _minutes(schedule.start), []
+    for session, minutes, note in rows:
+        timed.append((_clock(clock), session, minutes, note))
+        clock += minutes
+    slack = _minutes(schedule.end) - clock
+    return {"rows": timed, "end": _clock(clock), "slack": slack, "cuts": applied,
+            "fits": slack >= schedule.min_slack}
+
+
+# --- Hub sizing -----------------------------------------------------------------------------------
+
+def sizing(figures, notebooks):
+    """Memory and CPU per learner, learners per server; None where a figure is missing."""
+    peaks = [figures.peak.get(nb.stem) for nb in notebooks]
+    cpus = [(figures.cpu.get(nb.stem), figures.wall.get(nb.stem), nb.stem) for nb in notebooks]
+    result = {"memory_mib": None, "cores": None, "heaviest_cpu": None, "servers": [], "binder": []}
+    if all(p is not None for p in peaks):
+        two = sorted(peaks, reverse=True)[:KERNELS_PER_LEARNER]
+        result["memory_mib"] = math.ceil((SERVER_MIB + sum(two)) * (1 + HEADROOM))
+        result["binder"] = [(nb.stem, peak, SERVER_MIB + peak) for nb, peak in zip(notebooks, peaks)]
+    if all(c is not None and w for c, w, _ in cpus):
+        cpu, wall, stem = max(cpus, key=lambda t: t[0] / t[1])
+        result["cores"] = cpu / wall  # cores a learner keeps busy while that notebook runs
+        result["heaviest_cpu"] = (stem, cpu, wall)
+    for cores, gigabytes in SERVERS:
+        by_memory = by_cpu = None
+        if result["memory_mib"]:
+            by_memory = int((gigabytes * 1024 - HUB_OVERHEAD_MIB) // result["memory_mib"])
+        if result["cores"]:
+            by_cpu = int((cores - 1) * SLOWDOWN // result["cores"])  # one core for the hub and the OS
+        both = None if by_memory is None or by_cpu is None else min(by_memory, by_cpu)
+        result["servers"].append((cores, gigabytes, by_memory, by_cpu, both))
+    if result["memory_mib"] and result["cores"]:
+        result["for_learners"] = (
+            LEARNERS,
+            math.ceil(LEARNERS * result["cores"] / SLOWDOWN) + 1,
+            math.ceil((LEARNERS * result["memory_mib"] + HUB_OVERHEAD_MIB) / 1024),
+        )
+    return result
