@@ -73,4 +73,18 @@ def pytest_collection_modifyitems(session, config, items):
                     item.parent, name=f"{title} (block {number})", cell_num=item.cell_num + number,
                     cell=cell, options=defaultdict(bool, check=False),
                 ))
-    items[:] = with_solutions
+    items[:] = longest_first(with_solutions)
+
+
+def longest_first(items):
+    """The files that run notebooks (nbval's, and those holding `slow` tests) first, each file's items in order.
+
+    `make test` runs two workers (pytest -n 2 --dist loadfile), each taking whole files in this
+    order: a long file taken last would leave the other worker idle at the end of the run.
+    """
+    files = {}
+    for item in items:
+        files.setdefault(str(item.path), []).append(item)
+    slow = [path for path, group in files.items() if path.endswith(".ipynb") or
+            any(item.get_closest_marker("slow") for item in group)]
+    return [item for path in slow + [p for p in files if p not in slow] for item in files[path]]

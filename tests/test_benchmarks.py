@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from keras import layers
 
-import mnist_helpers as mh
+from mnist_helpers.series.parameters import default_values
 from benchmarks import ablations, profile
 from benchmarks.commands import readme_command
 from benchmarks.flops import TRAIN, VALID, layer_flops, training_flops
@@ -165,7 +165,7 @@ def test_the_profile_takes_a_model_apart_and_times_every_part(monkeypatch):
 
 
 def test_every_ablation_undoes_declared_parameters_of_notebook_04():
-    declared = mh.runner.declared_parameters(ablations.NOTEBOOK)
+    declared = default_values(ablations.NOTEBOOK)
     assert ablations.VARIANTS["regularised"] == {}
     for name, parameters in ablations.VARIANTS.items():
         assert set(parameters) <= set(declared), name

@@ -20,7 +20,7 @@ import uuid
 import pytest
 from playwright.sync_api import sync_playwright
 
-from mnist_helpers.layout import NOTEBOOK_PATTERN, ROOT
+from mnist_helpers.layout import CHECK_TAG, NOTEBOOK_PATTERN, ROOT
 from mnist_helpers.layout import NOTEBOOKS as FOLDER
 
 NOTEBOOKS = sorted(FOLDER.glob(NOTEBOOK_PATTERN))
@@ -91,6 +91,11 @@ def expected_images(path):
     return sum("image/png" in output.get("data", {}) for cell in cells for output in cell.get("outputs", []))
 
 
+def checks(path):
+    """How many check cells the notebook holds (stored folded)."""
+    return sum(CHECK_TAG in cell["metadata"].get("tags", []) for cell in json.loads(path.read_text())["cells"])
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_renders_in_jupyterlab(lab, browser, path):
     url, token = lab
@@ -107,6 +112,8 @@ def test_notebook_renders_in_jupyterlab(lab, browser, path):
         while images.count() < wanted and time.monotonic() < deadline:
             time.sleep(0.5)
         assert images.count() == wanted, "every stored figure is rendered as an image"
+        folded = page.locator(".jp-Cell .jp-InputPlaceholder")
+        assert folded.count() == checks(path), "each check cell shows as one folded line"
         errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
         assert "Traceback" not in " ".join(errors.all_inner_texts()), "an error output is shown"
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

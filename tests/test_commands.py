@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from mnist_helpers.layout import ROOT
+from mnist_helpers.series.cli import main
 
 
 def python(*args, env=None, **kwargs):
@@ -50,30 +51,33 @@ def test_doctor_on_a_good_setup(mnist_path, tmp_path):
         assert f"{name}:" in done.stdout
 
 
-def test_doctor_on_a_broken_setup(tmp_path):
+def test_doctor_on_a_broken_setup(tmp_path, monkeypatch, capsys):
     bad = tmp_path / "mnist.npz"
     bad.write_text("not a zip")
-    done = python("-m", "mnist_helpers", "doctor", env={"MNIST_NPZ": str(bad)})
-    assert done.returncode == 1
-    assert "PROBLEM:" in done.stdout and "not an .npz" in done.stdout
+    monkeypatch.setenv("MNIST_NPZ", str(bad))
+    assert main(["doctor"]) == 1
+    out = capsys.readouterr().out
+    assert "PROBLEM:" in out and "not an .npz" in out
 
 
-def test_doctor_without_data(tmp_path):
-    env = {"KERAS_HOME": str(tmp_path), "MNIST_NPZ": ""}
-    done = python("-m", "mnist_helpers", "doctor", env=env)
-    assert done.returncode == 1
-    assert "fetch" in done.stdout
+def test_doctor_without_data(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setenv("MNIST_NPZ", "")
+    assert main(["doctor"]) == 1
+    assert "fetch" in capsys.readouterr().out
 
 
-def test_fetch_with_a_verified_copy_does_nothing(mnist_path, tmp_path):
-    done = python("-m", "mnist_helpers", "fetch", env={"MNIST_NPZ": str(mnist_path), "KERAS_HOME": str(tmp_path)})
-    assert done.returncode == 0
-    assert "already here and verified" in done.stdout
+def test_fetch_with_a_verified_copy_does_nothing(mnist_path, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("MNIST_NPZ", str(mnist_path))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    assert main(["fetch"]) == 0
+    assert "already here and verified" in capsys.readouterr().out
     assert not (tmp_path / "datasets").exists(), "nothing downloaded or copied"
 
 
 @pytest.mark.parametrize("args", [[], ["nonsense"]])
-def test_cli_usage_errors(args):
-    done = python("-m", "mnist_helpers", *args)
-    assert done.returncode == 2
-    assert "usage:" in done.stderr
+def test_cli_usage_errors(args, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    assert exited.value.code == 2
+    assert "usage:" in capsys.readouterr().err

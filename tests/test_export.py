@@ -35,7 +35,7 @@ def edit_notebook(path, old, new):
 
 def test_a_changed_line_in_an_exported_cell_is_detected_then_exported(copy, capsys):
     module = copy / "mnist_helpers/handwriting.py"
-    head = module.read_text().partition("# --- Exported from")[0]
+    head = module.read_text().partition("# --- From notebooks/")[0]
     edit_notebook(copy / "notebooks/07_your_handwriting.ipynb", "MIN_SIGNAL_TO_NOISE = 20", "MIN_SIGNAL_TO_NOISE = 25")
     assert export.main(["--check"], root=copy, modules=HANDWRITING) == 1
     printed = capsys.readouterr().out
@@ -63,6 +63,6 @@ def test_an_edit_below_the_marker_is_detected_and_undone(copy, capsys):
 
 def test_a_module_without_the_marker_is_refused(copy):
     module = copy / "mnist_helpers/handwriting.py"
-    module.write_text(module.read_text().replace("# --- Exported from", "# Exported from"))
+    module.write_text(module.read_text().replace("# --- From notebooks/", "# From notebooks/"))
     with pytest.raises(SystemExit, match="has no line"):
         export.main(["--check"], root=copy, modules=HANDWRITING)

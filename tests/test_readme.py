@@ -66,7 +66,7 @@ COVERED = {
     "export MNIST_NPZ=/path/to/mnist.npz": "tests/test_commands.py: test_doctor_on_a_good_setup",
     ".venv/bin/python -m mnist_helpers run --name quick -f quick.yaml": "test_the_quick_series",
     ".venv/bin/python -m mnist_helpers run --only 05 -p TRAIN_SAMPLES 3000 -p EPOCHS 2":
-        "test_each_later_notebook_opens_alone",
+        "tests/test_opens_alone.py: test_each_later_notebook_opens_alone",
     ".venv/bin/papermill --help-notebook notebooks/04_training.ipynb": "test_help_notebook",
     'make run ARGS="--name workshop -p SEED 7"': "test_make_commands_are_wired_to_the_runner_and_the_tests",
     ".venv/bin/papermill notebooks/02_preprocessing.ipynb 02-small.ipynb --cwd notebooks -p TRAIN_SAMPLES 1000 "
@@ -142,49 +142,6 @@ def test_the_quick_series(tmp_path, mnist_path):
     assert entries["07"]["metrics"]["samples"] == 10
     table = done.stdout[done.stdout.index("headline metrics"):]
     assert "wall s" in done.stdout and "peak MiB" in done.stdout and "test_accuracy=" in table
-
-
-# 05, 06 and 07 opened alone, each in an empty run folder: the README's `--only 05`, and the same
-# for 06 and 07 with small parameters. Each trains what it lacks by running the maker notebooks'
-# lessons (not their checks) in kernels of their own: 07 runs 06, which runs 04.
-ALONE = {
-    "05": command(".venv/bin/python -m mnist_helpers run --only 05"),
-    "06": ".venv/bin/python -m mnist_helpers run --only 06 -p TRAIN_SAMPLES 2000 -p EPOCHS 1 "
-          "-p EXPERIMENT_SAMPLES 1000 -p EXPERIMENT_EPOCHS 1",
-    "07": ".venv/bin/python -m mnist_helpers run --only 07 -p TRAIN_SAMPLES 2000",
-}
-MADE = {"05": ["04_training"], "06": ["04_training"], "07": ["04_training", "06_convolutions"]}
-
-
-def printed(notebook):
-    return "".join(output.get("text", "") for cell in nbformat.read(notebook, 4).cells
-                   for output in cell.get("outputs", []))
-
-
-@pytest.mark.slow
-def test_each_later_notebook_opens_alone(tmp_path, mnist_path):
-    """All three at once (they wait on kernels starting more than on the two cores)."""
-    started = {}
-    for number, line in ALONE.items():
-        (tmp_path / number).mkdir()
-        argv = [sys.executable if word == ".venv/bin/python" else word for word in shlex.split(line)]
-        started[number] = subprocess.Popen(argv, cwd=tmp_path / number, stdout=subprocess.PIPE,
-                                           stderr=subprocess.PIPE, text=True)
-    for number, process in started.items():
-        _, err = process.communicate(timeout=900)
-        assert process.returncode == 0, f"{number}: {err[-3000:]}"
-        (folder,) = (tmp_path / number / "runs").iterdir()
-        (entry,) = summary(folder)["notebooks"]
-        assert entry["status"] == "ok" and entry["parameters"]["RUN_DIR"] == str(folder.resolve())
-        notebook = next(folder.glob(f"{number}_*.ipynb"))
-        first_maker = MADE[number][-1]
-        assert f"running {first_maker}.ipynb first, in a kernel of its own" in printed(notebook)
-        for maker in MADE[number]:
-            made = nbformat.read(folder / f"{maker}.ipynb", 4)
-            assert not any("remove-cell" in cell.metadata.get("tags", []) for cell in made.cells), "lesson only"
-            assert (folder / f"{maker}.metrics.json").is_file()
-        if number == "07":
-            assert "running 04_training.ipynb first" in printed(folder / "06_convolutions.ipynb"), "06 made 04's"
 
 
 @pytest.mark.slow

@@ -21,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 NOTEBOOKS = sorted(FOLDER.glob(NOTEBOOK_PATTERN))
 
 
-def tiny_notebook(folder, solution_code):
+def tiny_notebook(path, solution_code):
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_code_cell("answer = 6 * 7"),
@@ -32,21 +32,24 @@ def tiny_notebook(folder, solution_code):
         ),
     ]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, folder / "tiny.ipynb")
-    shutil.copy(HERE / "conftest.py", folder / "conftest.py")
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider",
-         "-q", str(folder)],
-        capture_output=True, text=True, timeout=300, cwd=folder,
-    )
+    nbformat.write(nb, path)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("code, passes", [("assert answer == 42", True), ("assert answer == 41", False)])
-def test_a_solution_runs_after_its_notebook_in_the_same_kernel(tmp_path, code, passes):
-    done = tiny_notebook(tmp_path, code)
-    assert (done.returncode == 0) is passes, done.stdout[-2000:]
-    assert ("2 passed" if passes else "1 failed, 1 passed") in done.stdout, "the notebook cell, then the solution"
+def test_a_solution_runs_after_its_notebook_in_the_same_kernel(tmp_path):
+    """A right solution passes after its notebook's cell; a wrong one fails the run (one pytest for both)."""
+    tiny_notebook(tmp_path / "right.ipynb", "assert answer == 42")
+    tiny_notebook(tmp_path / "wrong.ipynb", "assert answer == 41")
+    shutil.copy(HERE / "conftest.py", tmp_path / "conftest.py")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider",
+         "-q", "-rf", str(tmp_path)],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+    )
+    assert done.returncode == 1, done.stdout[-2000:]
+    assert "1 failed, 3 passed" in done.stdout, "each notebook's cell, then its solution"
+    (failure,) = [line for line in done.stdout.splitlines() if line.startswith("FAILED")]
+    assert "wrong.ipynb" in failure and "Solution 1" in failure
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

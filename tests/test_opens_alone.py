@@ -1,0 +1,52 @@
+"""Every notebook opens alone: 05, 06 and 07, each in an empty run folder, run to the end.
+
+A file of its own, so that a second test worker (pytest -n 2) runs it beside the quick series.
+"""
+
+import shlex
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from test_readme import command, summary
+
+# 05, 06 and 07 opened alone, each in an empty run folder: the README's `--only 05`, and the same
+# for 06 and 07 with small parameters. Each trains what it lacks by running the maker notebooks'
+# lessons (not their checks) in kernels of their own (a maker that needs a model makes it too, as
+# test_runner.py shows with small stand-ins).
+ALONE = {
+    "05": command(".venv/bin/python -m mnist_helpers run --only 05"),
+    "06": ".venv/bin/python -m mnist_helpers run --no-html --only 06 -p TRAIN_SAMPLES 1000 -p EPOCHS 1 "
+          "-p EXPERIMENT_SAMPLES 1000 -p EXPERIMENT_EPOCHS 1",
+    "07": ".venv/bin/python -m mnist_helpers run --no-html --only 07 -p TRAIN_SAMPLES 1000",
+}
+MADE = {"05": ["04_training"], "06": ["04_training"], "07": ["04_training", "06_convolutions"]}
+
+
+def printed(notebook):
+    return "".join(output.get("text", "") for cell in nbformat.read(notebook, 4).cells
+                   for output in cell.get("outputs", []))
+
+
+@pytest.mark.slow
+def test_each_later_notebook_opens_alone(tmp_path, mnist_path):
+    """All three at once (they wait on kernels starting more than on the two cores)."""
+    started = {}
+    for number, line in ALONE.items():
+        (tmp_path / number).mkdir()
+        argv = [sys.executable if word == ".venv/bin/python" else word for word in shlex.split(line)]
+        started[number] = subprocess.Popen(argv, cwd=tmp_path / number, stdout=subprocess.PIPE,
+                                           stderr=subprocess.PIPE, text=True)
+    for number, process in started.items():
+        _, err = process.communicate(timeout=900)
+        assert process.returncode == 0, f"{number}: {err[-3000:]}"
+        (folder,) = (tmp_path / number / "runs").iterdir()
+        (entry,) = summary(folder)["notebooks"]
+        assert entry["status"] == "ok" and entry["parameters"]["RUN_DIR"] == str(folder.resolve())
+        notebook = next(folder.glob(f"{number}_*.ipynb"))
+        for maker in MADE[number]:
+            assert f"running {maker}.ipynb first, in a kernel of its own" in printed(notebook)
+            made = nbformat.read(folder / f"{maker}.ipynb", 4)
+            assert not any("remove-cell" in cell.metadata.get("tags", []) for cell in made.cells), "lesson only"
+            assert (folder / f"{maker}.metrics.json").is_file()
