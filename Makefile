@@ -35,11 +35,11 @@ lab: $(INSTALLED)
 learner: $(INSTALLED)
 	$(BIN)/python -m mnist_helpers learner $(ARGS)
 
-## make bench: the accuracy and speed benchmark against the published recipes, timing make run too (about 30 minutes; writes docs/benchmarks.md)
+## make bench: the accuracy and speed benchmark against the published recipes, timing make run too (about 30 minutes; writes docs/benchmarks.md and mnist_helpers/measured/benchmarks.json)
 bench: $(INSTALLED_DEV)
 	$(BIN)/python -m benchmarks $(ARGS)
 
-## make ablations: what each of notebook 04's choices adds, three seeds each (about 20 minutes; writes docs/ablations.json, which 04 plots)
+## make ablations: what each of notebook 04's choices adds, three seeds each (about 20 minutes; writes mnist_helpers/measured/ablations.json, which 04 plots)
 ablations: $(INSTALLED_DEV)
 	$(BIN)/python -m benchmarks.ablations $(ARGS)
 

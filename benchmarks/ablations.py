@@ -4,8 +4,9 @@ Notebook 04 goes from its plain recipe to the regularised one by several changes
 random shifts, dropout, a warm-up + cosine learning-rate schedule, and a smaller batch with
 more epochs (early stopping, the fifth choice, does not fire with the defaults). To see what
 each adds on its own, this runs notebook 04's own code with its default parameters, then with
-one choice undone at a time, for three seeds, alternating, and writes docs/ablations.json,
-which notebook 04 plots. About 20 minutes on 2 cores.
+one choice undone at a time, for three seeds, alternating, and writes
+mnist_helpers/measured/ablations.json (package data), which notebook 04 plots. About 20
+minutes on 2 cores.
 
 04 runs here as the runner runs it, with papermill in a kernel of its own, without its check
 cells, so what is measured is exactly what the notebook teaches. Only the default variant trains the
@@ -25,11 +26,11 @@ from pathlib import Path
 
 from benchmarks.recipes import seeds
 from mnist_helpers.doctor import machine, versions
-from mnist_helpers.layout import DOCS, NOTEBOOKS
+from mnist_helpers.layout import MEASURED, NOTEBOOKS
 from mnist_helpers.series.kernels import execute_notebook
 
 NOTEBOOK = NOTEBOOKS / "04_training.ipynb"
-OUT = DOCS / "ablations.json"
+OUT = MEASURED / "ablations.json"
 
 # Each variant undoes one choice of the regularised recipe, back to what the plain recipe does.
 VARIANTS = {
@@ -63,7 +64,8 @@ def summarise(runs):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks.ablations", description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3, help="seeds per variant (default 3)")
-    parser.add_argument("--out", type=Path, default=OUT, help="JSON report (default docs/ablations.json)")
+    parser.add_argument("--out", type=Path, default=OUT,
+                        help="JSON report, which notebook 04 reads (default mnist_helpers/measured/ablations.json)")
     args = parser.parse_args(argv)
     if args.seeds < 1:
         parser.error(f"--seeds must be at least 1, got {args.seeds}")

@@ -32,14 +32,14 @@ from mnist_helpers.data import (  # noqa: E402
     load_mnist,
     prepare_dense,
 )
-from mnist_helpers.layout import DOCS  # noqa: E402
+from mnist_helpers.layout import MEASURED  # noqa: E402
 from mnist_helpers.params import ParameterError, check_parameters  # noqa: E402
 from mnist_helpers.session import fit_verbosity  # noqa: E402
 from mnist_helpers.training import warmup_cosine  # noqa: E402
 
 __all__ = [
-    "DOCS",
     "ENV_VAR",
+    "MEASURED",
     "ArtifactError",
     "best_model_checkpoint",
     "MnistDataError",

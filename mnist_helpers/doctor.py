@@ -4,6 +4,7 @@ import os
 import platform
 import time
 
+from mnist_helpers._quiet import backend_problem
 from mnist_helpers.data import (
     ENV_VAR,
     MnistDataError,
@@ -14,20 +15,19 @@ from mnist_helpers.data import (
 )
 
 
-def versions():
-    """Versions of what the series depends on (also recorded in each run's summary)."""
-    import keras
+def versions(with_keras=True):
+    """Versions of what the series depends on (also recorded in each run's summary); Keras's only with_keras,
+    since importing it fails when its backend cannot load."""
     import matplotlib
     import numpy
 
-    found = {
-        "python": platform.python_version(),
-        "keras": keras.__version__,
-        "keras_backend": keras.backend.backend(),
-        "numpy": numpy.__version__,
-        "matplotlib": matplotlib.__version__,
-    }
-    if found["keras_backend"] == "tensorflow":
+    found = {"python": platform.python_version()}
+    if with_keras:
+        import keras
+
+        found.update(keras=keras.__version__, keras_backend=keras.backend.backend())
+    found.update(numpy=numpy.__version__, matplotlib=matplotlib.__version__)
+    if found.get("keras_backend") == "tensorflow":
         import tensorflow
 
         found["tensorflow"] = tensorflow.__version__
@@ -44,10 +44,12 @@ def machine():
 
 def doctor():
     """Print what the series runs on and whether MNIST is ready; return 1 if something is wrong."""
-    problems = []
-    for name, value in {**versions(), **machine()}.items():
+    backend = backend_problem()  # before importing Keras, which that problem would crash
+    found = versions(with_keras=backend is None)
+    for name, value in {**found, **machine()}.items():
         print(f"{name:>14}: {value}")
-    if not versions()["keras"].startswith("3."):
+    problems = [backend] if backend else []
+    if "keras" in found and not found["keras"].startswith("3."):
         problems.append("Keras 3 is required: `pip install -r requirements.txt`.")
     try:
         path = find_mnist()

@@ -4,7 +4,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]  # the repository (the package is installed editable)
 NOTEBOOKS = ROOT / "notebooks"
-DOCS = ROOT / "docs"  # what `make bench` and `make ablations` measured, for the notebooks that plot it
+DOCS = ROOT / "docs"  # the instructor guide and the hub: for the tooling, not there in a non-editable install
+# What `make bench` and `make ablations` measured, for the notebooks that plot it: package data, so that a
+# learner's copy finds it wherever the package is installed (pyproject.toml ships it).
+MEASURED = Path(__file__).resolve().parent / "measured"
 NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"  # the numbered lessons: 01_looking_at_the_data.ipynb, ...
 
 # Cell tags. A check cell keeps the narration's figures honest: nbval and the runner execute it,

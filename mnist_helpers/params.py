@@ -59,12 +59,16 @@ def check_choice(name, value, choices):
 
 
 def check_path(name, value):
-    """Raise ParameterError unless `value` is text and, if not empty, names an existing file."""
+    """Raise ParameterError unless `value` is text and, if not empty, names an existing file (`~` is the
+    home folder, as the helpers that read the file take it)."""
     __tracebackhide__ = True
     if not isinstance(value, str):
         raise ParameterError(f"{name} must be a path in quotes, got {value!r}")
-    if value and not Path(value).expanduser().is_file():
-        raise ParameterError(f"{name} names no file: {value!r} (relative paths start in notebooks/)")
+    path = Path(value).expanduser()
+    if value and not path.is_file():
+        where = f"looked at {path}" if value.startswith("~") else "relative paths start in notebooks/"
+        kind = "a folder, not a file" if path.is_dir() else "no file"
+        raise ParameterError(f"{name} names {kind}: {value!r} ({where})")
 
 
 def check_folder(name, value):

@@ -16,16 +16,17 @@ from mnist_helpers.params import check_choice, check_number, check_parameters, c
 from mnist_helpers.artifacts import load_model, read_json, run_folder, save_model, write_json
 
 
-def tiny_model():
+def tiny_model(input_shape=(4,), outputs=3):
     keras.utils.set_random_seed(0)
-    return keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
+    return keras.Sequential([keras.Input(input_shape), keras.layers.Flatten(),
+                             keras.layers.Dense(outputs, activation="softmax")])
 
 
 def test_model_round_trip(tmp_path):
-    model = tiny_model()
+    model = tiny_model((784,), 10)  # the shapes of 04's dense network, which model.keras must be
     path = save_model(model, tmp_path / "model.keras")
     loaded = load_model(path)
-    x = np.ones((2, 4), dtype="float32")
+    x = np.ones((2, 784), dtype="float32")
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
     assert [p.name for p in tmp_path.iterdir()] == ["model.keras"], "no temporary file left"
     umask = os.umask(0)
@@ -49,7 +50,7 @@ def test_failed_save_keeps_the_previous_artefact(tmp_path):
 
 
 def test_missing_model_says_which_notebook_makes_it(tmp_path):
-    with pytest.raises(ArtifactError, match="Run 04_training.ipynb with the same RUN_DIR"):
+    with pytest.raises(ArtifactError, match="run 04_training.ipynb with the same RUN_DIR first"):
         load_model(tmp_path / "model.keras")
 
 
@@ -164,6 +165,200 @@ def test_check_choice_names_the_choices():
     check_choice("SCHEDULE", "constant", ("warmup-cosine", "constant"))
     with pytest.raises(ParameterError, match="SCHEDULE must be one of 'warmup-cosine', 'constant', got 'cosine'"):
         check_choice("SCHEDULE", "cosine", ("warmup-cosine", "constant"))
+
+
+# --- Every artefact is checked for what it is -----------------------------------------------------
+
+METRICS = json.dumps({"test_accuracy": 0.9905, "default_parameters": True}, indent=2)
+DAMAGED = {  # what a killed run, a bad copy or a wrong drag-and-drop leaves behind
+    "empty": (b"", "is empty"),
+    "truncated": (METRICS[: len(METRICS) // 2].encode(), "is truncated or not JSON"),
+    "binary": (b"\x89PNG\r\n\x1a\n\x00\xff\xfe", "holds binary data, not JSON"),
+    "not an object": (b"[0.99, true]", "is JSON but not the object the series writes"),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGED, ids=list(DAMAGED))
+def test_a_damaged_metrics_file_names_itself_and_the_notebook_that_writes_it(tmp_path, damage):
+    content, problem = DAMAGED[damage]
+    path = tmp_path / "04_training.metrics.json"
+    path.write_bytes(content)
+    for read in (lambda: read_json(path), lambda: mh.made_with_defaults(tmp_path, "model.keras")):  # 05 and 07 ask
+        with pytest.raises(ArtifactError) as caught:
+            read()
+        assert str(caught.value).startswith(f"{path} {problem}")
+        assert str(caught.value).endswith("delete it and re-run 04_training.ipynb with the same RUN_DIR, which "
+                                          "writes it again.")
+
+
+def test_a_folder_where_a_json_artefact_should_be_is_named_never_deleted(tmp_path):
+    path = tmp_path / "06_convolutions.metrics.json"
+    (path / "keep-me").mkdir(parents=True)
+    for read in (lambda: read_json(path), lambda: mh.made_with_defaults(tmp_path, "cnn.keras")):
+        with pytest.raises(ArtifactError, match=f"^{path} is a folder, not a JSON file: move it out of the way "
+                                                f"and re-run 06_convolutions.ipynb with the same RUN_DIR"):
+            read()
+
+
+@pytest.mark.parametrize(("name", "maker"), [("history.json", "04_training.ipynb"),
+                                             ("06_convolutions.metrics.json", "06_convolutions.ipynb"),
+                                             ("05_error_analysis.metrics.json", "05_error_analysis.ipynb")])
+def test_each_run_folder_artefact_names_its_own_maker(tmp_path, name, maker):
+    (tmp_path / name).write_text('{"loss": [0.3, 0.2')
+    with pytest.raises(ArtifactError, match=f"re-run {maker} with the same RUN_DIR"):
+        read_json(tmp_path / name)
+    with pytest.raises(ArtifactError, match=f"^{tmp_path / 'missing' / name} is missing: run {maker} with the same "):
+        read_json(tmp_path / "missing" / name)
+
+
+def test_a_json_file_the_series_does_not_know_is_still_named(tmp_path):
+    (tmp_path / "notes.json").write_text("{")
+    with pytest.raises(ArtifactError, match=f"^{tmp_path / 'notes.json'} is truncated or not JSON .*: delete it and "
+                                            f"write it again.$"):
+        read_json(tmp_path / "notes.json")
+    with pytest.raises(ArtifactError, match="is missing: check the path.$"):
+        read_json(tmp_path / "nope.json")
+
+
+def test_a_missing_metrics_file_means_not_the_defaults_not_an_error(tmp_path):
+    assert mh.made_with_defaults(tmp_path, "model.keras") is False
+
+
+def test_write_json_onto_a_folder_names_it_and_leaves_it_alone(tmp_path):
+    path = tmp_path / "04_training.metrics.json"
+    (path / "keep-me").mkdir(parents=True)
+    with pytest.raises(ArtifactError, match=f"^{path} is a folder, so 04_training.metrics.json cannot be saved there"):
+        write_json(path, {"test_accuracy": 0.99})
+    assert [p.name for p in tmp_path.iterdir()] == [path.name], "no temporary file left"
+    assert [p.name for p in path.iterdir()] == ["keep-me"]
+
+
+def test_save_model_onto_a_folder_fails_before_saving(tmp_path):
+    class Unsaved:
+        def save(self, filepath):
+            raise AssertionError("saved anyway")
+
+    (tmp_path / "model.keras").mkdir()
+    with pytest.raises(ArtifactError, match=f"^{tmp_path / 'model.keras'} is a folder, so model.keras cannot"):
+        save_model(Unsaved(), tmp_path / "model.keras")
+
+
+def test_run_folder_reports_a_folder_where_an_artefact_goes(tmp_path):
+    (tmp_path / "history.json").mkdir()
+    with pytest.raises(ArtifactError, match=f"{tmp_path / 'history.json'} is a folder"):
+        run_folder(tmp_path)
+
+
+def test_ensure_model_onto_a_folder_fails_at_once_without_training(tmp_path, monkeypatch):
+    import time
+
+    import mnist_helpers.series.kernels as kernels
+
+    monkeypatch.setattr(kernels, "execute_notebook", lambda *args, **kwargs: pytest.fail("it trained"))
+    (tmp_path / "model.keras").mkdir()
+    start = time.perf_counter()
+    with pytest.raises(ArtifactError, match=f"^{tmp_path / 'model.keras'} is a folder, so model.keras cannot be "
+                                            f"saved there"):
+        mh.ensure_model(tmp_path, "model.keras")
+    assert time.perf_counter() - start < 0.5
+
+
+def test_ensure_model_without_its_maker_says_where_to_put_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a learner's copy: no 04 beside it, and none in the repository either
+    monkeypatch.setattr(mh.layout, "NOTEBOOKS", tmp_path / "not-installed")
+    with pytest.raises(ArtifactError, match="no 04_training.ipynb beside this notebook to make it: put "
+                                            "04_training.ipynb beside it, or run it with the same RUN_DIR first"):
+        mh.ensure_model(tmp_path / "run", "model.keras")
+    with pytest.raises(ArtifactError, match="ensure_model makes model.keras and cnn.keras, not mlp.keras"):
+        mh.ensure_model(tmp_path / "run", "mlp.keras")
+
+
+def tiny_cnn():
+    keras.utils.set_random_seed(0)
+    return keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(2, 3), keras.layers.Flatten(),
+                             keras.layers.Dense(10, activation="softmax")])
+
+
+def test_model_keras_holding_the_cnn_says_so_and_what_to_do(tmp_path):
+    save_model(tiny_cnn(), tmp_path / "model.keras")
+    with pytest.raises(ArtifactError) as caught:
+        load_model(tmp_path / "model.keras")
+    assert str(caught.value) == (
+        f"{tmp_path / 'model.keras'} holds 06_convolutions.ipynb's CNN (input (None, 28, 28, 1)), which belongs in "
+        f"cnn.keras, not 04_training.ipynb's dense network (input (None, 784), output (None, 10)): move it aside or "
+        f"delete it and re-run 04_training.ipynb with the same RUN_DIR, which writes it again.")
+
+
+def test_cnn_keras_holding_the_dense_network_says_so(tmp_path):
+    save_model(tiny_model((784,), 10), tmp_path / "cnn.keras")
+    with pytest.raises(ArtifactError, match=r"holds 04_training.ipynb's dense network \(input \(None, 784\)\), which "
+                                            r"belongs in model.keras, not 06_convolutions.ipynb's CNN"):
+        load_model(tmp_path / "cnn.keras")
+    assert load_model(save_model(tiny_cnn(), tmp_path / "cnn.keras")).output_shape == (None, 10), "the right one loads"
+
+
+def test_a_model_of_another_shape_is_named_by_its_shapes(tmp_path):
+    save_model(tiny_model((784,), 5), tmp_path / "model.keras")  # five digits' worth of outputs
+    with pytest.raises(ArtifactError, match=r"holds a model with input shape \(None, 784\) and output shape "
+                                            r"\(None, 5\), not 04_training.ipynb's dense network"):
+        load_model(tmp_path / "model.keras")
+    save_model(tiny_model((4,), 3), tmp_path / "mine.keras")
+    assert load_model(tmp_path / "mine.keras").output_shape == (None, 3), "a file the series does not know: as it is"
+
+
+def test_a_zip_or_a_truncated_model_is_not_a_loadable_model(tmp_path):
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "model.keras", "w") as archive:
+        archive.writestr("notes.txt", "not a model")
+    with pytest.raises(ArtifactError, match=r"model.keras exists but is not a loadable Keras model \(KeyError: .*\): "
+                                            r"delete it and re-run 04_training.ipynb"):
+        load_model(tmp_path / "model.keras")
+    whole = save_model(tiny_cnn(), tmp_path / "cnn.keras").read_bytes()
+    (tmp_path / "cnn.keras").write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(ArtifactError, match="cnn.keras exists but is not a loadable Keras model .*06_convolutions"):
+        load_model(tmp_path / "cnn.keras")
+
+
+def test_load_model_from_a_folder_says_it_is_a_folder(tmp_path):
+    (tmp_path / "cnn.keras").mkdir()
+    with pytest.raises(ArtifactError, match="cnn.keras is a folder, not a model: move it out of the way and re-run "
+                                            "06_convolutions.ipynb"):
+        load_model(tmp_path / "cnn.keras")
+
+
+# --- The measured figures travel with the package ------------------------------------------------
+
+def test_the_measured_figures_ship_as_package_data_and_read_through_the_constant():
+    import tomllib
+
+    from mnist_helpers.layout import MEASURED, ROOT
+
+    assert mh.MEASURED == MEASURED and MEASURED.parent == Path(mh.__file__).parent, "inside the package, not docs/"
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    shipped = {path for pattern in patterns["mnist_helpers"] for path in MEASURED.parent.glob(pattern)}
+    assert {MEASURED / "benchmarks.json", MEASURED / "ablations.json"} <= shipped
+    assert "classic MLP" in read_json(mh.MEASURED / "benchmarks.json")["recipes"]  # what 04 reads
+    assert "regularised" in read_json(mh.MEASURED / "ablations.json")["variants"]
+
+
+def test_a_damaged_measured_file_says_to_reinstall(tmp_path, monkeypatch):
+    monkeypatch.setattr(mh.artifacts, "MEASURED", tmp_path)
+    (tmp_path / "ablations.json").write_text("")
+    with pytest.raises(ArtifactError, match="ablations.json is empty: it ships with mnist_helpers, so reinstall"):
+        read_json(tmp_path / "ablations.json")
+
+
+def test_no_notebook_reads_the_repositorys_docs_folder():
+    """docs/ is not there in a learner's copy installed without -e; the notebooks read mh.MEASURED."""
+    import nbformat
+
+    from mnist_helpers.layout import NOTEBOOK_PATTERN, NOTEBOOKS
+
+    assert not hasattr(mh, "DOCS")
+    for notebook in sorted(NOTEBOOKS.glob(NOTEBOOK_PATTERN)):
+        code = "\n".join(c.source for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code")
+        assert "DOCS" not in code and "docs/" not in code and "ROOT" not in code, notebook.name
 
 
 # --- The parameters cell is the one declaration -------------------------------------------------

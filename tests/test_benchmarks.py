@@ -4,6 +4,7 @@ import re
 import sys
 
 import keras
+import nbformat
 import numpy as np
 import pytest
 from keras import layers
@@ -13,6 +14,7 @@ from benchmarks import ablations, profile
 from benchmarks.commands import readme_command
 from benchmarks.flops import TRAIN, VALID, layer_flops, training_flops
 from benchmarks.recipes import seeds
+from mnist_helpers.layout import MEASURED, ROOT
 from benchmarks.report import markdown, summarise, verdicts
 
 
@@ -184,10 +186,21 @@ def test_the_ablation_summary_keeps_every_run():
 
 
 def test_the_readmes_figures_come_from_the_benchmark_report():
-    root = ablations.OUT.parents[1]
+    root = ROOT
     section = (root / "README.md").read_text(encoding="utf-8").split("## How good, how fast")[1].split("\n## ")[0]
     report = (root / "docs" / "benchmarks.md").read_text(encoding="utf-8")
     figures = re.findall(r"\d+\.\d+(?:%|x| s| min)", section)
     assert len(figures) >= 6, "the README quotes the benchmark's figures"
     missing = [figure for figure in figures if figure not in report]
     assert not missing, f"README figures not in docs/benchmarks.md: {missing}; copy them from a fresh `make bench`"
+
+
+def test_the_figures_go_where_notebook_04_reads_them():
+    """Into the package (mnist_helpers/measured), which a non-editable install carries; not docs/."""
+    from benchmarks.__main__ import FIGURES
+
+    code = "".join(cell.source for cell in nbformat.read(ablations.NOTEBOOK, as_version=4).cells)
+    read = set(re.findall(r'mh\.MEASURED / "(\w+\.json)"', code))
+    assert read == {FIGURES.name, ablations.OUT.name}
+    assert FIGURES.parent == ablations.OUT.parent == MEASURED
+    assert FIGURES.is_file() and ablations.OUT.is_file()

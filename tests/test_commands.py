@@ -1,5 +1,7 @@
 """The package's import and its workshop commands, run as a user runs them: in a subprocess."""
 
+import importlib.util
+import json
 import os
 import shlex
 import subprocess
@@ -7,6 +9,7 @@ import sys
 
 import pytest
 
+from mnist_helpers._quiet import backend_problem
 from mnist_helpers.layout import ROOT
 from mnist_helpers.series.cli import main
 
@@ -81,3 +84,61 @@ def test_cli_usage_errors(args, capsys):
         main(args)
     assert exited.value.code == 2
     assert "usage:" in capsys.readouterr().err
+
+
+# --- A Keras backend that cannot load: one sentence, from the import and from doctor ---------------
+
+@pytest.fixture
+def without(monkeypatch):
+    """Make packages look uninstalled to the backend check, whatever this machine has."""
+    def missing(*packages):
+        real = importlib.util.find_spec
+        monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name in packages else real(name, *a))
+    return missing
+
+
+def test_doctor_names_a_backend_whose_package_is_missing(monkeypatch, capsys, without):
+    without("jax")
+    monkeypatch.setenv("KERAS_BACKEND", "jax")
+    assert main(["doctor"]) == 1
+    out = capsys.readouterr().out
+    assert ("PROBLEM: Keras is set to the jax backend by KERAS_BACKEND, but the jax package is not installed: "
+            "install it (`pip install jax`), or pick another backend, e.g. KERAS_BACKEND=tensorflow.") in out
+    assert "keras_backend:" not in out, "nothing read from the Keras this process happens to have loaded"
+    assert "python:" in out and "cpu_count:" in out, "the rest of the report still comes"
+
+
+@pytest.mark.parametrize(("backend", "message"), [
+    ("nonsense", "Keras is set to the backend 'nonsense' by KERAS_BACKEND, which Keras does not know: pick one of "
+                 "tensorflow, jax, torch, numpy, openvino, e.g. KERAS_BACKEND=tensorflow (the series' own)."),
+    ("TensorFlow", "the backend 'TensorFlow' by KERAS_BACKEND, which Keras does not know"),
+    ("", None),  # Keras ignores an empty variable, and so does the check
+])
+def test_backend_named_by_the_variable(monkeypatch, tmp_path, backend, message):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setenv("KERAS_BACKEND", backend)
+    problem = backend_problem()
+    assert problem is None if message is None else message in problem, problem
+
+
+def test_backend_named_in_keras_json(monkeypatch, tmp_path, without):
+    without("torch")
+    monkeypatch.delenv("KERAS_BACKEND", raising=False)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    (tmp_path / "keras.json").write_text(json.dumps({"backend": "torch"}))
+    assert backend_problem().startswith(f"Keras is set to the torch backend in {tmp_path / 'keras.json'}, but the "
+                                        f"torch package is not installed")
+
+
+@pytest.mark.parametrize("backend", ["nonsense", pytest.param("jax", marks=pytest.mark.skipif(
+    importlib.util.find_spec("jax") is not None, reason="jax is installed here"))])
+def test_a_backend_that_cannot_load_is_one_line_not_a_traceback(backend):
+    """In a fresh process, as a user meets it: the command and a script's import. Fails before TensorFlow loads."""
+    for args in (["-m", "mnist_helpers", "doctor"], ["-c", "import mnist_helpers"]):
+        done = python(*args, env={"KERAS_BACKEND": backend})
+        assert done.returncode == 1
+        assert done.stderr.startswith("PROBLEM: Keras is set to the") and done.stderr.count("\n") == 1, done.stderr
+        assert f"{backend!r}" in done.stderr or f"the {backend} package is not installed" in done.stderr
+    caught = python("-c", "try:\n    import mnist_helpers\nexcept ImportError as error:\n    print(repr(error))",
+                    env={"KERAS_BACKEND": backend})
+    assert caught.returncode == 0 and caught.stdout.startswith("KerasBackendError("), "an ImportError one can catch"

@@ -7,6 +7,7 @@ them in JupyterLab would see them.
 import ast
 import json
 import re
+import sys
 
 import papermill
 import pytest
@@ -113,3 +114,12 @@ def test_committed_fresh_clean_and_quiet(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_some_cells_are_checked_by_nbval(path):
     assert tagged(path, "nbval-check-output"), "tag the cells whose output is deterministic"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_without_the_helper_package_the_first_cell_says_how_to_install_it(path, monkeypatch):
+    """A learner's copy in a Python without mnist_helpers: one sentence, not a bare ModuleNotFoundError."""
+    first = next(source(c) for c in cells(path) if c["cell_type"] == "code")
+    monkeypatch.setitem(sys.modules, "mnist_helpers", None)  # `import mnist_helpers` now fails as if absent
+    with pytest.raises(SystemExit, match=r"mnist_helpers is not installed: .*pip install -r requirements.txt -e \."):
+        exec(first, {})

@@ -21,7 +21,8 @@ from mnist_helpers.__main__ import main
 from mnist_helpers.layout import CHECK_TAG
 from mnist_helpers.series import RunError
 from mnist_helpers.series.parameters import ParametersFileLoader, read_parameters, typed_value
-from mnist_helpers.series.runner import export_html, new_run_folder, summary_table
+from mnist_helpers.series import runner
+from mnist_helpers.series.runner import Interrupted, export_html, new_run_folder, summary_table
 from mnist_helpers.series.usage import own_usage
 
 
@@ -94,7 +95,8 @@ def test_a_bad_value_stops_the_run_before_any_notebook_runs(tmp_path, capsys, va
     """Fail fast: 04's own validation cell runs in the runner, before 03 would have run."""
     name = message.split(" must")[0].split(": ")[-1]
     status, out, err = run_in_process(capsys, tmp_path, "--name", "bad", "--only", "03", "04", "-p", name, value)
-    assert status == 2 and err == f"ERROR: {message}\n"
+    assert status == 2 and err == (f"ERROR: {message}. No notebook ran, so the run folder {tmp_path / 'bad'} was "
+                                   f"removed; fix the value and run again.\n")
     assert "[1/" not in out, "no notebook started"
     assert not (tmp_path / "bad").exists(), "nothing ran, no run folder left"
 
@@ -177,9 +179,10 @@ def test_timestamp_names_do_not_collide(tmp_path):
 
 def test_unwritable_run_folder_is_a_clear_error(tmp_path, capsys):
     (tmp_path / "file").write_text("")
-    status, _, err = run_in_process(capsys, tmp_path / "file", "--only", "01")
+    status, _, err = run_in_process(capsys, tmp_path / "file" / "runs", "--only", "01")
     assert status == 2
-    assert "Cannot create a run folder in" in err and "--runs-dir" in err
+    assert err.startswith(f"ERROR: Cannot create a run folder in {tmp_path / 'file' / 'runs'} (")
+    assert "--runs-dir" in err
 
 
 # --- Interrupts and per-notebook figures ------------------------------------------------------
@@ -229,6 +232,53 @@ def test_a_failed_run_lists_every_notebook(tmp_path, capsys):
     assert [e["status"] for e in result["notebooks"]] == ["failed", "pending"]
 
 
+def ran(notebook, output, parameters):
+    output.write_text(notebook.read_text())
+
+
+def damaged_metrics(notebook, output, parameters):
+    ran(notebook, output, parameters)
+    (output.parent / f"{notebook.stem}.metrics.json").write_text("{half a JSON file")
+
+
+def raises(error):
+    def raise_it(*args):
+        raise error
+    return raise_it
+
+
+@pytest.mark.parametrize(("execute", "export", "error", "printed"), [
+    (raises(RuntimeError("Kernel died before replying to kernel_info")), export_html,
+     "RuntimeError: Kernel died before replying to kernel_info",
+     "No cell raised this: the error came from starting or running the notebook's kernel."),
+    (damaged_metrics, export_html, "ArtifactError: ", "ERROR: the run stopped on ArtifactError: "),
+    (ran, raises(ValueError("nbconvert choked")), "ValueError: nbconvert choked",
+     "ERROR: the run stopped on ValueError: nbconvert choked. summary.json lists every notebook: "),
+])
+def test_every_stop_leaves_a_summary_of_every_notebook(tmp_path, monkeypatch, capsys, execute, export, error, printed):
+    """Stops without a kernel (injected, so each takes milliseconds): the summary still lists the whole series."""
+    write_notebook(tmp_path / "01_a.ipynb", "N = 1  # (0 or more)")
+    write_notebook(tmp_path / "02_b.ipynb", "N = 1  # (0 or more)")
+    monkeypatch.setattr(runner, "execute_notebook", execute)
+    monkeypatch.setattr(runner, "export_html", export)
+    status, _, err = run_in_process(capsys, tmp_path / "runs", "--name", "s", "--notebooks", str(tmp_path))
+    assert status == 1 and printed in err, err
+    result = summary(tmp_path / "runs" / "s")
+    assert result["status"] == "failed"
+    assert [(e["notebook"], e["status"]) for e in result["notebooks"]] == [("01_a.ipynb", "failed"),
+                                                                            ("02_b.ipynb", "pending")]
+    assert result["notebooks"][0]["error"].startswith(error)
+
+
+def test_an_interrupt_after_the_notebook_ran_is_recorded_too(tmp_path, monkeypatch, capsys):
+    write_notebook(tmp_path / "01_a.ipynb", "N = 1  # (0 or more)")
+    monkeypatch.setattr(runner, "execute_notebook", ran)
+    monkeypatch.setattr(runner, "export_html", raises(Interrupted(signal.SIGINT)))
+    status, _, err = run_in_process(capsys, tmp_path / "runs", "--name", "i", "--notebooks", str(tmp_path))
+    assert status == 130 and "Interrupted by Ctrl-C during 01_a.ipynb" in err
+    assert [e["status"] for e in summary(tmp_path / "runs" / "i")["notebooks"]] == ["interrupted"]
+
+
 def test_the_table_shows_wall_cpu_and_peak_memory():
     table = summary_table({"notebooks": [
         {"notebook": "01_a.ipynb", "status": "ok", "seconds": 12.34, "cpu_seconds": 20.0, "peak_mib": 812,
@@ -257,14 +307,16 @@ def fake_makers(folder):
     that fails, as 04's memory check failed in 06's kernel: a model made on request runs the lesson only."""
     folder.mkdir()
     save = ("import keras\nrun_dir = mh.run_folder(RUN_DIR)\n"
-            "model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(UNITS)])\n"
+            "model = keras.Sequential([keras.Input((784,)), keras.layers.Dense(UNITS), keras.layers.Dense(10)])\n"
             "mh.save_model(model, run_dir / 'model.keras')\nprint('seed', SEED)")
     failing_check = "# check: never reached by a model made on request\nassert False, 'a check cell ran'"
     write_notebook(folder / "04_training.ipynb", MAKER_PARAMETERS, "# Training the dense network", save,
                    failing_check)
     write_notebook(folder / "06_convolutions.ipynb", MAKER_PARAMETERS, "# The CNN",
-                   "run_dir = mh.run_folder(RUN_DIR)\nmlp = mh.ensure_model(run_dir, 'model.keras', SEED=SEED)\n"
-                   "mh.save_model(mlp, run_dir / 'cnn.keras')", failing_check)
+                   "import keras\nrun_dir = mh.run_folder(RUN_DIR)\n"
+                   "mlp = mh.ensure_model(run_dir, 'model.keras', SEED=SEED)\n"
+                   "cnn = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), mlp])\n"
+                   "mh.save_model(cnn, run_dir / 'cnn.keras')", failing_check)
 
 
 def test_ensure_model_runs_the_makers_lessons_in_kernels_of_their_own(tmp_path, monkeypatch, capsys):
@@ -274,7 +326,7 @@ def test_ensure_model_runs_the_makers_lessons_in_kernels_of_their_own(tmp_path, 
     model = mh.ensure_model(tmp_path / "run", "cnn.keras", SEED=3, UNITS=5)
     printed = capsys.readouterr().out
     assert "No cnn.keras in" in printed and "running 06_convolutions.ipynb first" in printed
-    assert model.count_params() == 4 * 2, "04's own UNITS default: 06 passed only SEED on to it"
+    assert model.count_params() == 785 * 2 + 3 * 10, "04's own UNITS default: 06 passed only SEED on to it"
     assert sorted(p.name for p in (tmp_path / "run").iterdir()) == [
         "04_training.ipynb", "06_convolutions.ipynb", "cnn.keras", "model.keras"]
     executed = nbformat.read(tmp_path / "run" / "04_training.ipynb", as_version=4)

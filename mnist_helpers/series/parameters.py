@@ -11,6 +11,9 @@ import yaml
 from mnist_helpers.params import ParameterError, check_values, parameters_cell, read_declaration
 from mnist_helpers.series import RunError
 
+# A parameters file is a few NAME: VALUE lines: a bigger one is the wrong file, and would take minutes to parse.
+MAX_PARAMETERS_FILE = 64 * 1024
+
 
 def typed_value(text):
     """A -p value as papermill's own -p reads it (papermill/cli.py, _resolve_type).
@@ -41,6 +44,25 @@ class ParametersFileLoader(yaml.SafeLoader):
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
+    def compose_node(self, parent, index):
+        # An alias repeats an earlier value by reference: ten lines of nested aliases (a "billion
+        # laughs") expand to gigabytes once printed. A parameters file needs none.
+        if self.check_event(yaml.AliasEvent):
+            alias = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, f"the alias *{alias.anchor} is not allowed, write the "
+                                                          f"value itself", alias.start_mark)
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        # YAML keeps the last of two equal names without a word; a parameter set twice is a mistake.
+        seen = set()
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in seen:
+                    raise yaml.constructor.ConstructorError(None, None, f"{key.value} is set twice", key.start_mark)
+                seen.add(key.value)
+        return super().construct_mapping(node, deep)
+
 
 ParametersFileLoader.add_implicit_resolver(
     "tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
@@ -50,18 +72,49 @@ ParametersFileLoader.add_implicit_resolver(
 
 def read_parameters(pairs, parameters_file):
     """{NAME: value} from a -f file, then the -p pairs, which win."""
-    parameters = {}
-    if parameters_file:
-        try:
-            loaded = yaml.load(Path(parameters_file).read_text(), Loader=ParametersFileLoader) or {}
-        except (OSError, yaml.YAMLError) as error:
-            raise RunError(f"Cannot read the parameters file {parameters_file}: {error}") from None
-        if not isinstance(loaded, dict):
-            raise RunError(f"{parameters_file} must hold NAME: VALUE lines, got {type(loaded).__name__}.")
-        parameters.update(loaded)
+    parameters = read_parameters_file(parameters_file) if parameters_file else {}
     for name, value in pairs:
         parameters[name] = typed_value(value)
     return parameters
+
+
+def read_parameters_file(path):
+    """{NAME: value} of a -f file. Whatever the file is (missing, a folder, binary, huge, broken
+    YAML, an alias bomb), the answer comes within a second, as one RunError naming the file.
+    An empty file, or one of comments only, sets no parameter (as papermill reads it)."""
+    path = Path(path)
+    form = "a parameters file holds NAME: VALUE lines, e.g. EPOCHS: 3"
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_PARAMETERS_FILE + 1)  # bounded: -f /dev/zero or a disk image answers at once
+    except FileNotFoundError:
+        raise RunError(f"No parameters file at {path}. Check the path given to -f.") from None
+    except IsADirectoryError:
+        raise RunError(f"{path} is a folder; -f takes a file ({form}).") from None
+    except OSError as error:
+        raise RunError(f"Cannot read the parameters file {path} ({error.strerror or error}).") from None
+    if len(data) > MAX_PARAMETERS_FILE:
+        raise RunError(f"{path} is larger than {MAX_PARAMETERS_FILE // 1024} KiB, too large for a parameters "
+                       f"file ({form}). Check that -f names the right file.")
+    try:
+        loaded = yaml.load(data.decode("utf-8-sig"), Loader=ParametersFileLoader)
+    except (UnicodeDecodeError, yaml.reader.ReaderError):
+        raise RunError(f"{path} is not a text file; {form}. Check that -f names the right file.") from None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        detail = ", ".join(part for part in (error.context, error.problem) if part)
+        raise RunError(f"{path}, line {mark.line + 1}: {detail}; {form}.") from None
+    except RecursionError:
+        raise RunError(f"{path} nests values too deeply; {form}.") from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        kind = {"list": "a list", "str": "plain text"}.get(type(loaded).__name__, "a single value")
+        raise RunError(f"{path} must hold NAME: VALUE lines, e.g. EPOCHS: 3; it holds {kind}.")
+    for name in loaded:
+        if not (isinstance(name, str) and name.isidentifier()):
+            raise RunError(f"{path}: {name!r} is no parameter name; {form}.")
+    return loaded
 
 
 def declared_parameters(notebook):

@@ -31,23 +31,28 @@ class Interrupted(KeyboardInterrupt):
         self.signum = signum
 
 
+def user_path(text):
+    """A command-line path with `~` expanded: the shell leaves `--runs-dir=~/runs` as it is."""
+    return Path(text).expanduser()
+
+
 def add_arguments(parser):
     parser.add_argument("--name", help="run folder name under --runs-dir (default: a timestamp)")
-    parser.add_argument("--runs-dir", type=Path, default=RUNS, help="where run folders go (default: runs)")
+    parser.add_argument("--runs-dir", type=user_path, default=RUNS, help="where run folders go (default: runs)")
     parser.add_argument(
         "-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
         help="set a notebook parameter, e.g. -p EPOCHS 3 (typed as papermill's -p: True, False, None, "
              "int, float such as 1e-3, else text)",
     )
     parser.add_argument(
-        "-f", "--parameters-file", type=Path,
+        "-f", "--parameters-file", type=user_path,
         help="YAML file of NAME: VALUE lines, read as papermill reads -f (dates stay text); -p wins over it",
     )
     parser.add_argument(
         "--only", nargs="+", default=[], metavar="NB",
         help="run only these notebooks, by number or name prefix (e.g. --only 01 04)",
     )
-    parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS, help="folder of the numbered notebooks")
+    parser.add_argument("--notebooks", type=user_path, default=NOTEBOOKS, help="folder of the numbered notebooks")
     parser.add_argument("--no-html", action="store_true", help="skip the HTML export of each notebook")
 
 
@@ -65,6 +70,8 @@ def new_run_folder(runs_dir, name):
     runs_dir = Path(runs_dir)
     if name is not None:
         check_name(name)
+    if runs_dir.exists() and not runs_dir.is_dir():
+        raise RunError(f"--runs-dir {runs_dir} is a file, not a folder. Choose a folder with --runs-dir.")
     try:
         runs_dir.mkdir(parents=True, exist_ok=True)
         if name is not None:
@@ -95,9 +102,10 @@ def describe_failure(error, output):
     lines = [f"FAILED in {output}"]
     if getattr(error, "exec_count", None) is not None:
         lines.append(f"  cell [{error.exec_count}] raised {error.ename}: {error.evalue}")
-    else:
+        lines.append(f"  The partly executed notebook is {output}; open it to see the failing cell.")
+    else:  # no cell failed: the kernel could not start, or died
         lines.append(f"  {type(error).__name__}: {error}")
-    lines.append(f"  The partly executed notebook is {output}; open it to see the failing cell.")
+        lines.append("  No cell raised this: the error came from starting or running the notebook's kernel.")
     return "\n".join(lines)
 
 
@@ -147,9 +155,17 @@ def _raise_interrupted(signum, frame):
     raise Interrupted(signum)
 
 
+def check_notebooks_folder(folder):
+    if not folder.is_dir():
+        what = "is a file" if folder.exists() else "does not exist"
+        raise RunError(f"--notebooks {folder} {what}: pass the folder that holds the numbered notebooks "
+                       f"(NN_name.ipynb).")
+
+
 def _run(args):
     from mnist_helpers.doctor import machine, versions
 
+    check_notebooks_folder(Path(args.notebooks))
     notebooks = select_notebooks(Path(args.notebooks), args.only)
     parameters = read_parameters(args.parameter, args.parameters_file)
     declared = {nb: declared_parameters(nb) for nb in notebooks}
@@ -164,10 +180,11 @@ def _run(args):
     try:
         for notebook in notebooks:  # every bad value stops the run now, not when its notebook comes
             validate(notebook, declared[notebook], effective[notebook])
-    except RunError:
+    except RunError as error:
         with contextlib.suppress(OSError):
             folder.rmdir()  # claimed a moment ago; nothing ran, so leave nothing behind
-        raise
+        raise RunError(f"{str(error).rstrip('.')}. No notebook ran, so the run folder {folder} was removed; "
+                       f"fix the value and run again.") from None
     summary = {
         "run_dir": str(folder),
         "started": datetime.datetime.now().isoformat(timespec="seconds"),
@@ -179,19 +196,22 @@ def _run(args):
         "machine": machine(),
         "notebooks": [{"notebook": nb.name, "status": "pending", "parameters": effective[nb]} for nb in notebooks],
     }
-    write_json(folder / "summary.json", summary)
     v, m = summary["versions"], summary["machine"]
-    print(f"Run folder: {folder}")
-    print(f"keras {v['keras']} on {v['keras_backend']} {v.get(v['keras_backend'], '')}, python {v['python']}, "
-          f"{m['cpu_count']} CPUs, {m['platform']}")
     handlers = {sig: signal.signal(sig, _raise_interrupted) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
+        write_json(folder / "summary.json", summary)
+        print(f"Run folder: {folder}")
+        print(f"keras {v['keras']} on {v['keras_backend']} {v.get(v['keras_backend'], '')}, python {v['python']}, "
+              f"{m['cpu_count']} CPUs, {m['platform']}")
         summary["status"] = execute_series(notebooks, given, folder, summary, args.no_html)
         write_json(folder / "summary.json", summary)
     except Interrupted as interrupt:
         for sig in handlers:
             signal.signal(sig, signal.SIG_IGN)  # one line and a saved summary, even if pressed twice
         SeriesKernelManager.kill_running()
+        for entry in summary["notebooks"]:
+            if entry["status"] == "running":
+                entry["status"] = "interrupted"
         summary["status"] = "interrupted"
         write_json(folder / "summary.json", summary)
         stopped = [e["notebook"] for e in summary["notebooks"] if e["status"] == "interrupted"]
@@ -201,6 +221,19 @@ def _run(args):
         print(f"\nInterrupted by {how} {where}; the run folder keeps what was done, the partial notebook "
               f"and summary.json: {folder}", file=sys.stderr)
         return 128 + interrupt.signum
+    except Exception as error:  # the runner's own trouble: a damaged metrics file, an HTML export, a full disk
+        problem = f"{type(error).__name__}: {error}"
+        for entry in summary["notebooks"]:
+            if entry["status"] == "running":
+                entry.update(status="failed", error=problem)
+        summary["status"] = "failed"
+        try:
+            write_json(folder / "summary.json", summary)
+            kept = f"summary.json lists every notebook: {folder / 'summary.json'}"
+        except OSError as again:
+            kept = f"summary.json could not be saved either ({again.strerror or again}); the run folder is {folder}"
+        print(f"ERROR: the run stopped on {problem.rstrip('.')}. {kept}", file=sys.stderr)
+        return 1
     finally:
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
@@ -222,15 +255,14 @@ def execute_series(notebooks, given, folder, summary, no_html):
         write_json(folder / "summary.json", summary)
         SeriesKernelManager.last_usage = None
         start = time.perf_counter()
+        status = "ok"  # the entry says "running" until its metrics and HTML are in, so a stop there is its own
         try:
             execute_notebook(notebook, output, given[notebook])
-            entry["status"] = "ok"
         except Interrupted:
-            entry["status"] = "interrupted"
             entry["seconds"] = round(time.perf_counter() - start, 1)
             raise
         except Exception as error:  # papermill raises its own errors and the kernel's
-            entry["status"] = "failed"
+            status = "failed"
             entry["error"] = f"{getattr(error, 'ename', type(error).__name__)}: {getattr(error, 'evalue', error)}"
             print(describe_failure(error, output), file=sys.stderr)
         entry["seconds"] = round(time.perf_counter() - start, 1)
@@ -240,6 +272,7 @@ def execute_series(notebooks, given, folder, summary, no_html):
             entry["metrics"] = read_json(metrics_file)
         if not no_html and output.is_file():
             export_html(output)
+        entry["status"] = status
         write_json(folder / "summary.json", summary)
         print(f"      {entry['status']} in {entry['seconds']:.1f} s", flush=True)
         if entry["status"] == "failed":
