@@ -11,77 +11,36 @@ grey-level closing (`paper_surface`), so uneven light and shadows broader than t
 square stay paper; the contrast is measured against it. "No digit here" is decided against the
 paper's own noise, not a fixed threshold: the strongest ink must stand out by
 MIN_SIGNAL_TO_NOISE times the noise (`find_ink`), and ink under INK_FLOOR_NOISE times it is dropped.
+One digit: `one_digit` refuses marks side by side (two digits) and drops specks away from the digit.
 
 The steps themselves (read_grayscale to place_by_centre_of_mass) are notebook 07's cells tagged
 `export`, copied below the marker line by `python -m mnist_helpers.series.export`: edit them in
-the notebook. Above it, what the package adds: opening files safely, the whole pipeline for
-many images, the photos of scikit-learn's digits and the labelled sample folders.
+the notebook. Above it, what the package adds: the whole pipeline for many images and the photos
+of scikit-learn's digits; opening files safely and the labelled sample folders are in image_files.py.
 """
 
-import io
-import re
-import warnings
-from contextlib import contextmanager
-from pathlib import Path
-
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
-
-class DigitImageError(ValueError):
-    """The image cannot be read or holds no digit; the message says what to do."""
-
-
-@contextmanager
-def opened_image(source):
-    """(image, name): the image in a file (a path) or in bytes, open in Pillow, and its name for messages.
-
-    Whatever goes wrong while it is open (no such file, not an image, a truncated or damaged
-    file, one too large to decode safely) becomes one DigitImageError that says what to do.
-    """
-    name = "the uploaded image" if isinstance(source, bytes) else str(source)
-    if not isinstance(source, bytes) and not Path(source).is_file():
-        raise DigitImageError(f"No image file at {name}. Check the path (it is relative to the notebook's folder).")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(source) if isinstance(source, bytes) else source) as image:
-                yield image, name
-    except DigitImageError:
-        raise
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise DigitImageError(
-            f"{name} is too large to read safely (over {Image.MAX_IMAGE_PIXELS:,} pixels). "
-            f"Crop it to the digit or scale it down, then try again."
-        ) from None
-    except UnidentifiedImageError:
-        raise DigitImageError(f"{name} is not an image file Pillow can read. Use a PNG or JPEG file.") from None
-    except (OSError, SyntaxError, ValueError) as error:  # a truncated or damaged file
-        raise DigitImageError(f"Cannot read {name} as an image ({error}). Use a PNG or JPEG file.") from None
-
-
-def checked_grey_levels(gray, name):
-    """`gray` as a 2-D float array of numbers, or a DigitImageError saying what is wrong."""
-    if gray.ndim != 2 or min(gray.shape) < 2:
-        raise DigitImageError(f"{name} has shape {gray.shape}: give one grey level per pixel, a 2-D array.")
-    bad = int(np.count_nonzero(~np.isfinite(gray)))
-    if bad:
-        raise DigitImageError(
-            f"{name} has {bad:,} pixel{'s' * (bad > 1)} that {'are' if bad > 1 else 'is'} not a number (NaN or "
-            f"infinite). Replace them (e.g. np.nan_to_num(image, nan=1.0) for white paper) or use another image."
-        )
-    return gray
+# Reading image files safely (mnist_helpers/image_files.py); the exported steps below use these names.
+from mnist_helpers.image_files import (  # noqa: F401  (mh.handwriting.labelled_images, .DigitImageError, ...)
+    DigitImageError,
+    checked_grey_levels,
+    labelled_images,
+    on_paper,
+    opened_image,
+)
 
 
 def preprocess_steps(source):
     """Every stage from a file (path or bytes) or a 2-D array of grey levels to an MNIST-style 28x28 image.
 
-    Returns a dict: "grayscale", "ink", "cropped", "boxed" (at most 20x20) and "mnist"
-    (28x28, float32), plus "polarity" ("dark on light" or "light on dark").
+    Returns a dict: "grayscale", "ink", "cropped" (to the one digit the ink holds), "boxed" (at
+    most 20x20) and "mnist" (28x28, float32), plus "polarity" ("dark on light" or "light on dark").
     """
     gray = read_grayscale(source)
     ink, polarity = find_ink(gray)
-    cropped = crop_to_ink(ink)
+    cropped = crop_to_ink(one_digit(ink))
     boxed = fit_box(cropped)
     return {"grayscale": gray, "ink": ink, "polarity": polarity, "cropped": cropped, "boxed": boxed,
             "mnist": place_by_centre_of_mass(boxed)}
@@ -102,21 +61,6 @@ def digit_photo(ink, side=64, margin=0):
     """
     enlarged = Image.fromarray(1 - np.asarray(ink, dtype="float32")).resize((side, side), Image.Resampling.LANCZOS)
     return np.pad(np.clip(np.asarray(enlarged), 0, 1), margin, constant_values=1.0)
-
-
-def labelled_images(folder):
-    """(path, digit) for every PNG/JPEG in `folder` named <digit>-<anything>, e.g. 7-chalk.png.
-
-    The digit must stand alone (7-, 7_, 7. or "7 "), so a camera's 20240115_1234.jpg is not a 2.
-    """
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise DigitImageError(f"No folder {folder} (relative paths start in notebooks/).")
-    found = [(path, int(path.name[0])) for path in sorted(folder.iterdir())
-             if path.suffix.lower() in (".png", ".jpg", ".jpeg") and re.match(r"\d[-_. ]", path.name)]
-    if not found:
-        raise DigitImageError(f"No images named <digit>-<anything>.png or .jpg in {folder}, e.g. 7-mine.jpg.")
-    return found
 
 
 # --- From notebooks/07_your_handwriting.ipynb: edit it there, then run `python -m mnist_helpers.series.export` ---
@@ -141,8 +85,8 @@ def read_grayscale(source):
         with opened_image(source) as (image, name):  # a missing, damaged or enormous file: one clear error
             image = ImageOps.exif_transpose(image)  # upright, as the phone's EXIF tag says it was held
             if image.mode in ("RGBA", "LA", "P", "PA"):  # transparent pixels are white paper
-                image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image.convert("RGBA"))
-            if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):  # 16 bits or floating point: by their own range
+                gray = on_paper(image)
+            elif image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):  # 16 bits or floating point: by their own range
                 gray = checked_grey_levels(np.asarray(image, dtype="float32"), name)
                 gray = gray / max(float(gray.max()), 1.0)
             else:  # 8 bits: 0 to 255
@@ -207,23 +151,24 @@ def paper_surface(gray, sign):
 def ink_contrast(gray):
     """Ink strength per pixel relative to the paper under it, its polarity, and the paper's noise.
 
-    Returns (contrast, sign, noise): contrast is 0 on clean paper and 0.5 where a stroke
-    reflects half the light of the paper around it; noise is the spread of the contrast
-    averaged over 3x3 pixels, the scale on which `find_ink` compares the strongest ink.
+    Returns (contrast, smoothed, sign, noise): contrast is 0 on clean paper and 0.5 where a stroke
+    reflects half the light of the paper around it; smoothed is the contrast of the grey levels
+    averaged over 3x3 pixels, on which `find_ink` decides, and noise its spread on the paper.
     """
     sign = polarity(gray)
-    paper = paper_surface(smooth3x3(gray), sign)  # smoothed first, so the paper is not its brightest noise
+    smooth_gray = smooth3x3(gray)
+    paper = paper_surface(smooth_gray, sign)  # smoothed first, so the paper is not its brightest noise
     # relative to the local paper: under half the light, ink and paper both reflect half as much
     reference = np.maximum(paper if sign < 0 else 1 - paper, 0.05)  # light ink: from the board's level to white
     contrast = sign * (gray - paper) / reference
-    smoothed = smooth3x3(contrast)  # averaged over 3x3 pixels, as find_ink compares the ink
+    smoothed = sign * (smooth_gray - paper) / reference  # smoothed as the paper was: a sharp shadow edge is 0
     paper_like = smoothed <= smoothed.max() / 4  # first guess: under a quarter of the strongest mark
     for _ in range(4):  # then only the pixels within 3 noise levels of the paper's level
         level = np.median(smoothed[paper_like])
         noise = 1.4826 * float(np.median(np.abs(smoothed[paper_like] - level)))  # a robust standard deviation
         paper_like = np.abs(smoothed - level) <= 3 * max(noise, 1e-6)
-    contrast -= level  # the paper's level is 0
-    return contrast, sign, max(noise, 1 / 255 / 3 / float(np.median(reference)))  # at least a third of a grey level
+    noise = max(noise, 1 / 255 / 3 / float(np.median(reference)))  # at least a third of a grey level
+    return contrast - level, smoothed - level, sign, noise  # the paper's level is 0
 
 
 MIN_SIGNAL_TO_NOISE = 20  # the strongest ink must stand out of the paper by 20 times the paper's noise
@@ -236,9 +181,9 @@ def find_ink(gray):
     Raises DigitImageError when the strongest ink (averaged over 3x3 pixels) does not stand out
     of the paper's own noise by MIN_SIGNAL_TO_NOISE: a blank page, however lit.
     """
-    contrast, sign, noise = ink_contrast(gray)
-    smoothed = smooth3x3(contrast)
-    strongest = float(smoothed.max())  # averaged over 3x3 so one noisy pixel cannot set it
+    contrast, smoothed, sign, noise = ink_contrast(gray)  # smoothed: one noisy pixel cannot set the strongest
+    floor = INK_FLOOR_NOISE * noise  # weaker than this is paper texture, noise or shadow
+    strongest = float(smoothed[contrast > floor].max(initial=0)) + 0  # where the pixel is ink too (+ 0: no -0.0)
     if strongest < MIN_SIGNAL_TO_NOISE * noise:
         raise DigitImageError(
             f"No ink found: the strongest mark differs from the paper by {strongest:.1%}, "
@@ -246,17 +191,43 @@ def find_ink(gray):
             f"{MIN_SIGNAL_TO_NOISE} times. Is the page blank? Photograph the digit in good light, "
             f"in dark ink on plain paper."
         )
-    floor = INK_FLOOR_NOISE * noise  # weaker than this is paper texture, noise or shadow
     ink = np.clip((contrast - floor) / (strongest - floor), 0, 1)
     ink[smoothed <= floor] = 0  # a lone noisy pixel is not ink: a stroke is strong over its 3x3 neighbours too
     return ink.astype("float32"), ("dark on light" if sign < 0 else "light on dark")
 
 
-CROP_TRIM = 0.002  # share of the ink left outside the crop on each side: a stray speck must not stretch it
+PART_GAP = 1 / 32  # a gap of empty rows (columns) wider than this share of the ink's extent parts the ink
+PART_SHARE = 0.1  # a part holding this share of the ink or more is a mark (a digit, or a large piece of one)
+
+
+def one_digit(ink):
+    """The ink within the rows and the columns of its marks; specks away from them are dropped.
+
+    Raises DigitImageError when marks stand side by side with a clear gap: two digits, not one.
+    """
+    rows, cols = np.nonzero(ink)
+    gap = PART_GAP * (max(np.ptp(rows), np.ptp(cols)) + 1)  # narrower gaps, a pencil stroke's, do not count
+    box = []
+    for axis in (1, 0):  # summed across each row (rows first), then down each column, as crop_to_ink does
+        profile = ink.sum(axis=axis)
+        inked = np.flatnonzero(profile)
+        breaks = np.flatnonzero(np.diff(inked) > gap + 1)  # more than `gap` empty rows (columns) between
+        parts = zip(np.r_[inked[0], inked[breaks + 1]], np.r_[inked[breaks], inked[-1]] + 1)  # (first, stop)
+        marks = [(first, stop) for first, stop in parts if profile[first:stop].sum() >= PART_SHARE * profile.sum()]
+        if axis == 0 and len(marks) > 1:
+            raise DigitImageError(f"The image holds {len(marks)} separate marks side by side ({len(marks)} digits?): "
+                                  f"crop the photo to one digit.")
+        box.append(slice(marks[0][0], marks[-1][1]) if marks else slice(None))  # no mark: small pieces, all kept
+    kept = np.zeros_like(ink)
+    kept[tuple(box)] = ink[tuple(box)]
+    return kept
+
+
+CROP_TRIM = 0.002  # share of the ink left outside the crop on each side: its faint fringe
 
 
 def crop_to_ink(ink):
-    """The smallest rectangle holding all but CROP_TRIM of the ink on each side (drops stray specks)."""
+    """The smallest rectangle holding all but CROP_TRIM of the ink on each side."""
     bounds = []
     for axis in (1, 0):  # summed across each row (rows first), then down each column
         cumulative = np.cumsum(ink.sum(axis=axis)) / ink.sum()  # share of the ink up to each row (column)
