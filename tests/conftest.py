@@ -77,14 +77,14 @@ def pytest_collection_modifyitems(session, config, items):
 
 
 def longest_first(items):
-    """The notebooks first, all in one group, then every other test.
+    """The files that run notebooks (nbval's, and those holding `slow` tests) first, each file's items in order.
 
-    `make test` runs two workers (pytest -n 2 --dist loadgroup). The notebooks go to one worker as
-    one group, in order, so that 05 and 07 find the models 04 and 06 saved in the run folder
-    (opened alone, each would train them first); the other tests share both workers around them.
+    `make test` runs two workers (pytest -n 2 --dist loadfile), each taking whole files in this
+    order: a long file taken last would leave the other worker idle at the end of the run.
     """
-
-    notebooks = [item for item in items if str(item.path).endswith(".ipynb")]
-    for item in notebooks:
-        item.add_marker(pytest.mark.xdist_group("notebooks"))
-    return notebooks + [item for item in items if item not in notebooks]
+    files = {}
+    for item in items:
+        files.setdefault(str(item.path), []).append(item)
+    slow = [path for path, group in files.items() if path.endswith(".ipynb") or
+            any(item.get_closest_marker("slow") for item in group)]
+    return [item for path in slow + [p for p in files if p not in slow] for item in files[path]]
