@@ -73,18 +73,34 @@ def pytest_collection_modifyitems(session, config, items):
                     item.parent, name=f"{title} (block {number})", cell_num=item.cell_num + number,
                     cell=cell, options=defaultdict(bool, check=False),
                 ))
-    items[:] = longest_first(with_solutions)
+    items[:] = in_schedule_order(with_solutions)
 
 
-def longest_first(items):
-    """The files that run notebooks (nbval's, and those holding `slow` tests) first, each file's items in order.
-
-    `make test` runs two workers (pytest -n 2 --dist loadfile), each taking whole files in this
-    order: a long file taken last would leave the other worker idle at the end of the run.
-    """
+def in_schedule_order(items):
+    """The notebooks first, then the files holding `slow` tests, then the rest; each file's items in order."""
     files = {}
     for item in items:
         files.setdefault(str(item.path), []).append(item)
-    slow = [path for path, group in files.items() if path.endswith(".ipynb") or
+    notebooks = [path for path in files if path.endswith(".ipynb")]
+    slow = [path for path, group in files.items() if path not in notebooks and
             any(item.get_closest_marker("slow") for item in group)]
-    return [item for path in slow + [p for p in files if p not in slow] for item in files[path]]
+    rest = [path for path in files if path not in notebooks and path not in slow]
+    return [item for path in notebooks + slow + rest for item in files[path]]
+
+
+@pytest.hookimpl(optionalhook=True)  # the hook exists only when pytest-xdist is installed
+def pytest_xdist_make_scheduler(config, log):
+    """Two workers (`make test` runs pytest -n 2), each taking whole test files, in the order above,
+    except that the seven notebooks go to one worker as one unit, in order: a notebook's cells must
+    run in one kernel, and 05 and 07 then find the models 04 and 06 saved (in parallel, they would
+    train those models again). xdist's own `--dist loadgroup` would do this, but its group marks do
+    not reach the scheduler under pytest 9.2.
+    """
+    from xdist.scheduler import LoadScopeScheduling
+
+    class NotebooksInOneUnit(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            path = nodeid.split("::", 1)[0]
+            return "notebooks" if path.endswith(".ipynb") else path
+
+    return NotebooksInOneUnit(config, log)
