@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import NamedTuple
 
-from mnist_helpers.layout import MEASURED
+from mnist_helpers.layout import MEASURED, user_path
 
 
 class ArtifactError(RuntimeError):
@@ -69,7 +69,7 @@ def run_folder(path):
     A folder standing where the series saves an artefact (model.keras, ...) is reported now, before training.
     """
     __tracebackhide__ = True
-    folder = Path(path).expanduser()
+    folder = user_path(path)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=folder):

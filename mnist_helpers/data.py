@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from mnist_helpers.layout import user_path
+
 ENV_VAR = "MNIST_NPZ"  # path to an offline copy of mnist.npz; checked before the Keras cache
 ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 ORIGIN_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
@@ -54,7 +56,7 @@ def find_mnist(path=None):
     """
     for given, source in ((path, "the path you passed"), (os.environ.get(ENV_VAR), f"${ENV_VAR}")):
         if given:
-            given = Path(given).expanduser()
+            given = user_path(given)
             if not given.is_file():
                 raise MnistDataError(
                     f"MNIST file not found: {given} (from {source}). Check the path, or unset "

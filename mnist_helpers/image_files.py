@@ -8,10 +8,11 @@ import io
 import re
 import warnings
 from contextlib import contextmanager
-from pathlib import Path
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
+
+from mnist_helpers.layout import user_path
 
 
 class DigitImageError(ValueError):
@@ -27,9 +28,11 @@ def opened_image(source, advice="use a PNG or JPEG file."):
     to do; `advice` ends the message for a file that cannot be read.
     """
     name = "the uploaded image" if isinstance(source, bytes) else str(source)
-    if not isinstance(source, bytes) and not Path(source).is_file():
+    if not isinstance(source, bytes):
+        source = user_path(source)  # ~/digit.jpg, as a shell would read it
+    if not isinstance(source, bytes) and not source.is_file():
         raise DigitImageError(f"No image file at {name}. Check the path (it is relative to the notebook's folder).")
-    if (len(source) if isinstance(source, bytes) else Path(source).stat().st_size) == 0:
+    if (len(source) if isinstance(source, bytes) else source.stat().st_size) == 0:
         raise DigitImageError(f"{name} is empty (0 bytes): {advice}")
     try:
         with warnings.catch_warnings():
@@ -83,7 +86,7 @@ def labelled_images(folder):
     The digit must stand alone (7-, 7_, 7. or "7 "), so a camera's 20240115_1234.jpg is not a 2.
     Each image is decoded here, so an empty or damaged file is named now, not in a figure later.
     """
-    folder = Path(folder)
+    folder = user_path(folder)
     if not folder.is_dir():
         raise DigitImageError(f"No folder {folder} (relative paths start in notebooks/).")
     found = [(path, int(path.name[0])) for path in sorted(folder.iterdir())

@@ -16,3 +16,13 @@ NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"  # the numbered lessons: 01_looking_at_t
 CHECK_TAG = "remove-cell"
 SOLUTION_TAG = "solution"  # a markdown cell holding a folded exercise solution
 EXPORT_TAG = "export"  # a code cell copied into a package module (python -m mnist_helpers.series.export)
+
+
+def user_path(text):
+    """A path as a user typed it, `~` and `~name` read as a shell reads them, wherever it was typed (a
+    notebook parameter, `--runs-dir=~/runs`, which the shell leaves alone); a `~name` naming no user
+    stays as typed, as in a shell."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # no such user, or no home folder
+        return Path(text)

@@ -25,6 +25,8 @@ import re
 import tokenize
 from pathlib import Path
 
+from mnist_helpers.layout import user_path
+
 # Where the data comes from and where artefacts go change no figure the text quotes.
 LOCATIONS = ("DATA_PATH", "RUN_DIR")
 
@@ -64,7 +66,7 @@ def check_path(name, value):
     __tracebackhide__ = True
     if not isinstance(value, str):
         raise ParameterError(f"{name} must be a path in quotes, got {value!r}")
-    path = Path(value).expanduser()
+    path = user_path(value)
     if value and not path.is_file():
         where = f"looked at {path}" if value.startswith("~") else "relative paths start in notebooks/"
         kind = "a folder, not a file" if path.is_dir() else "no file"

@@ -96,6 +96,8 @@ def pytest_xdist_make_scheduler(config, log):
     train those models again). xdist's own `--dist loadgroup` would do this, but its group marks do
     not reach the scheduler under pytest 9.2.
     """
+    if config.getvalue("dist") != "loadfile":  # another --dist given on the command line: xdist's own
+        return None
     from xdist.scheduler import LoadScopeScheduling
 
     class NotebooksInOneUnit(LoadScopeScheduling):

@@ -1,13 +1,19 @@
 """Whatever file or path a user hands the runner gets an answer within a second: one line that names
-it and says what to do, never a traceback, a hang or a folder named `~` (issue 27). In-process, no kernel."""
+it and says what to do, never a traceback, a hang or a folder named `~` (issue 27). No kernel."""
 
 import json
+import os
+import subprocess
+import sys
+import time
 import tracemalloc
+from pathlib import Path
 
 import nbformat
 import pytest
 
-from mnist_helpers.layout import NOTEBOOKS
+from mnist_helpers.image_files import DigitImageError, opened_image
+from mnist_helpers.layout import NOTEBOOKS, user_path
 from mnist_helpers.params import ParameterError, check_path
 from mnist_helpers.series import RunError, runner
 from mnist_helpers.series.cli import main
@@ -69,6 +75,34 @@ def test_an_empty_parameters_file_sets_no_parameter(tmp_path, content):
     assert read_parameters([("EPOCHS", "2")], tmp_path / "empty.yaml") == {"EPOCHS": 2}
 
 
+READ_F = "import sys; from mnist_helpers.series.parameters import read_parameters as r; print(r([], sys.argv[1]))"
+
+
+def read_in_a_process(shell_line, timeout=60):
+    """A bash line run with $READ standing for a Python reading its argument as -f does: a hang fails the
+    test after `timeout` seconds instead of stopping the suite."""
+    return subprocess.run(["bash", "-c", shell_line.replace("$READ", f'"{sys.executable}" -c "{READ_F}"')],
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def test_f_reads_a_pipe_as_a_file():
+    done = read_in_a_process('$READ <(sleep 0.3; echo "EPOCHS: 3")')  # the writer still at work when it opens
+    assert done.stdout == "{'EPOCHS': 3}\n", done.stderr
+
+
+@pytest.mark.parametrize(("writer", "message"), [
+    ("", "had nothing written to it within 1 s"),
+    ("(echo 'EPOCHS: 3'; sleep 3) > \"$pipe\" &", "did not end within 1 s"),
+], ids=["no writer", "a writer that never finishes"])
+def test_f_given_a_pipe_that_never_ends_answers_within_seconds(tmp_path, writer, message):
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    started = time.monotonic()
+    done = read_in_a_process(f'pipe="{pipe}"; {writer} $READ "$pipe"', timeout=30)
+    assert time.monotonic() - started < 10
+    assert f"The pipe {pipe} {message}; -f takes a file" in done.stderr, done.stderr
+
+
 def test_f_given_a_folder_or_a_missing_file(tmp_path):
     with pytest.raises(RunError) as raised:
         read_parameters([], tmp_path)
@@ -126,3 +160,13 @@ def test_a_file_parameter_may_start_with_tilde(tmp_path, monkeypatch):
     assert str(raised.value) == f"DATA_PATH names no file: '~/other.npz' (looked at {tmp_path / 'other.npz'})"
     with pytest.raises(ParameterError, match="DATA_PATH names a folder, not a file: '~'"):
         check_path("DATA_PATH", "~")
+
+
+def test_a_tilde_naming_no_user_stays_as_typed(tmp_path, monkeypatch):
+    """As in a shell: ~no_such_user/x is a path like any other (no RuntimeError from pathlib)."""
+    monkeypatch.chdir(tmp_path)
+    assert user_path("~no_such_user_here/mnist.npz") == Path("~no_such_user_here/mnist.npz")
+    with pytest.raises(ParameterError, match="DATA_PATH names no file: '~no_such_user_here/mnist.npz'"):
+        check_path("DATA_PATH", "~no_such_user_here/mnist.npz")
+    with pytest.raises(DigitImageError, match="No image file at ~no_such_user_here/7.png"):
+        opened_image("~no_such_user_here/7.png").__enter__()

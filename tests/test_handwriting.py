@@ -210,6 +210,15 @@ def test_labelled_images(tmp_path):
         hw.labelled_images(tmp_path / "nowhere")
 
 
+def test_image_paths_may_start_with_tilde(tmp_path, monkeypatch):
+    """MY_IMAGE = "~/digit.png" and IMAGES_DIR = "~/digits", as a shell would read them."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "digits").mkdir()
+    Image.fromarray(drawing()).save(tmp_path / "digits" / "3-mine.png")
+    assert hw.labelled_images("~/digits") == [(tmp_path / "digits" / "3-mine.png", 3)]
+    assert np.array_equal(hw.to_mnist("~/digits/3-mine.png"), hw.to_mnist(tmp_path / "digits" / "3-mine.png"))
+
+
 @pytest.mark.parametrize("name, content, problem", [
     ("3-empty.png", lambda: b"", "{path} is empty (0 bytes)"),
     ("4-cut.jpg", lambda: jpeg(drawing() / 255)[:-400], "Cannot read {path} as an image (image file is truncated"),

@@ -20,9 +20,8 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-from mnist_helpers.layout import CHECK_TAG, NOTEBOOKS, SOLUTION_TAG
+from mnist_helpers.layout import CHECK_TAG, NOTEBOOKS, SOLUTION_TAG, user_path
 from mnist_helpers.series import RunError, select_notebooks
-from mnist_helpers.series.runner import user_path
 
 LEARNER = Path("learner")
 RECORD = ".learner-edition.json"  # {"written": {relative path: SHA-256}}, in --out

@@ -4,6 +4,9 @@ import contextlib
 import difflib
 import os
 import re
+import select
+import stat
+import time
 from pathlib import Path
 
 import yaml
@@ -78,6 +81,33 @@ def read_parameters(pairs, parameters_file):
     return parameters
 
 
+def read_bounded(path, wait=1.0):
+    """At most MAX_PARAMETERS_FILE + 1 bytes of `path`: -f /dev/zero or a disk image answers at once.
+
+    A pipe (-f <(echo "EPOCHS: 3"), or a named pipe) is read as its writer writes, for `wait`
+    seconds at most: one that nothing writes to, or that never ends, is an error, not a run that
+    hangs before it starts.
+    """
+    if not stat.S_ISFIFO(path.stat().st_mode):
+        with path.open("rb") as file:
+            return file.read(MAX_PARAMETERS_FILE + 1)
+    pipe = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # opening a pipe blocks until a writer opens it
+    data, deadline = b"", time.monotonic() + wait
+    try:
+        while len(data) <= MAX_PARAMETERS_FILE:
+            if not select.select([pipe], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                what = "did not end" if data else "had nothing written to it"
+                raise RunError(f"The pipe {path} {what} within {wait:g} s; -f takes a file, or a pipe whose "
+                               f"writer finishes at once, e.g. -f <(echo 'EPOCHS: 3').")
+            chunk = os.read(pipe, MAX_PARAMETERS_FILE + 1 - len(data))
+            if not chunk:  # the writer closed it: the whole file is read
+                break
+            data += chunk
+    finally:
+        os.close(pipe)
+    return data
+
+
 def read_parameters_file(path):
     """{NAME: value} of a -f file. Whatever the file is (missing, a folder, binary, huge, broken
     YAML, an alias bomb), the answer comes within a second, as one RunError naming the file.
@@ -85,8 +115,7 @@ def read_parameters_file(path):
     path = Path(path)
     form = "a parameters file holds NAME: VALUE lines, e.g. EPOCHS: 3"
     try:
-        with path.open("rb") as file:
-            data = file.read(MAX_PARAMETERS_FILE + 1)  # bounded: -f /dev/zero or a disk image answers at once
+        data = read_bounded(path)
     except FileNotFoundError:
         raise RunError(f"No parameters file at {path}. Check the path given to -f.") from None
     except IsADirectoryError:

@@ -15,7 +15,7 @@ import time
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from mnist_helpers.artifacts import read_json, write_json
-from mnist_helpers.layout import CHECK_TAG, NOTEBOOKS
+from mnist_helpers.layout import CHECK_TAG, NOTEBOOKS, user_path
 from mnist_helpers.series import RunError, select_notebooks
 from mnist_helpers.series.kernels import SeriesKernelManager, execute_notebook
 from mnist_helpers.series.parameters import check_known, declared_parameters, defaults, read_parameters, validate
@@ -29,11 +29,6 @@ class Interrupted(KeyboardInterrupt):
     def __init__(self, signum):
         super().__init__(signal.Signals(signum).name)
         self.signum = signum
-
-
-def user_path(text):
-    """A command-line path with `~` expanded: the shell leaves `--runs-dir=~/runs` as it is."""
-    return Path(text).expanduser()
 
 
 def add_arguments(parser):
