@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 INSTALLED_DEV := $(VENV)/.installed-dev
 
-.PHONY: run test lab learner bench ablations clean
+.PHONY: run test lab learner bench search ablations clean
 
 $(INSTALLED): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ learner: $(INSTALLED)
 ## make bench: the accuracy and speed benchmark against the published recipes, timing make run too (about 30 minutes; writes docs/benchmarks.md and mnist_helpers/measured/benchmarks.json)
 bench: $(INSTALLED_DEV)
 	$(BIN)/python -m benchmarks $(ARGS)
+
+## make search: the design search behind the series' two networks, three seeds per design beside the published peers (about 45 minutes; writes docs/frontier.png and mnist_helpers/measured/search.json, and adds both to docs/benchmarks.md)
+search: $(INSTALLED_DEV)
+	$(BIN)/python -m benchmarks.search $(ARGS)
 
 ## make ablations: what each of notebook 04's choices adds, three seeds each (about 20 minutes; writes mnist_helpers/measured/ablations.json, which 04 plots)
 ablations: $(INSTALLED_DEV)

@@ -24,7 +24,8 @@ from benchmarks.commands import ROOT, whole_series
 from benchmarks.flops import matmul_gflops
 from benchmarks.profile import profile
 from benchmarks.recipes import RECIPES, default_seed, seeds
-from benchmarks.report import markdown, summarise, verdicts
+from benchmarks.report import summarise, verdicts
+from benchmarks.search import document
 from mnist_helpers.doctor import machine, versions
 from mnist_helpers.layout import MEASURED, NOTEBOOKS
 from mnist_helpers.series.parameters import default_values
@@ -107,7 +108,7 @@ def main(argv=None):
     args.out.parent.mkdir(parents=True, exist_ok=True)
     mh.write_json(args.figures, report)  # the figures first: half an hour's work is kept
     report["verdicts"] = verdicts(report)
-    text = markdown(report)
+    text = document(report)
     print("\n" + text)
     mh.write_json(args.figures, report)
     args.out.write_text(text)

@@ -6,9 +6,10 @@ from benchmarks.profile import obstacle
 from benchmarks.recipes import PEERS, RECIPES
 
 ACCURACY_TARGETS = {"series MLP": 0.990, "series CNN": 0.995}  # mean test accuracy over the seeds
-FIT_TIME_TARGET = 0.6  # at most this share of the peer's fit time
-CEILING_TARGET = 0.5  # training at least this share of the machine's float32 matmul ceiling
-SERIES_MINUTES_TARGET = 6  # make run, the whole series with its defaults
+FIT_TIME_TARGETS = {"series MLP": 0.6, "series CNN": 0.5}  # at most this share of the peer's fit time
+# The share of the compute ceiling stays in the tables without a target: a leaner network may use the
+# machine less fully and still finish sooner, and finishing sooner is the point.
+SERIES_MINUTES_TARGET = 4  # make run, the whole series with its defaults
 
 
 def summarise(runs, ceiling_gflops):
@@ -49,10 +50,9 @@ def verdicts(report):
         row, breakdown = report["recipes"][name], report["profile"][name]
         verdict(f"{name}: mean test accuracy >= {accuracy:.1%}", f"{row['test_accuracy_mean']:.2%}",
                 row["test_accuracy_mean"] >= accuracy, "the recipe itself (accuracy, not speed)")
-        verdict(f"{name}: fit time <= {FIT_TIME_TARGET}x the {row['peer']}'s", f"{row['fit_time_vs_peer']:.2f}x",
-                row["fit_time_vs_peer"] <= FIT_TIME_TARGET, obstacle(breakdown))
-        verdict(f"{name}: training at >= {CEILING_TARGET:.0%} of the ceiling", f"{row['share_of_ceiling']:.0%}",
-                row["share_of_ceiling"] >= CEILING_TARGET, obstacle(breakdown))
+        target = FIT_TIME_TARGETS[name]
+        verdict(f"{name}: fit time <= {target}x the {row['peer']}'s", f"{row['fit_time_vs_peer']:.2f}x",
+                row["fit_time_vs_peer"] <= target, obstacle(breakdown))
     series = report["series"]
     slowest = sorted(series["notebooks"].items(), key=lambda item: -item[1])[:2]
     verdict(f"make run: at most {SERIES_MINUTES_TARGET} minutes", f"{series['seconds'] / 60:.1f} min",

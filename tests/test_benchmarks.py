@@ -1,5 +1,6 @@
 """The benchmark's own arithmetic and bookkeeping (the benchmark itself runs for half an hour: `make bench`)."""
 
+import json
 import re
 import sys
 
@@ -10,7 +11,7 @@ import pytest
 from keras import layers
 
 from mnist_helpers.series.parameters import default_values
-from benchmarks import ablations, profile
+from benchmarks import ablations, profile, search
 from benchmarks.commands import readme_command
 from benchmarks.flops import TRAIN, VALID, layer_flops, training_flops
 from benchmarks.recipes import seeds
@@ -115,20 +116,19 @@ def test_each_target_gets_a_verdict_from_the_same_figures():
     assert got["series MLP: fit time <= 0.6x the classic MLP's"]["met"]
     # series CNN: mean 99.50 % meets 99.5 %; fit time 0.82x does not, and the profile says why
     assert got["series CNN: mean test accuracy >= 99.5%"]["met"]
-    slow = got["series CNN: fit time <= 0.6x the keras-io convnet's"]
+    slow = got["series CNN: fit time <= 0.5x the keras-io convnet's"]
     assert not slow["met"] and slow["in the way"] == "augmentation (RandomTranslation): 12.0 of 30.0 ms per step"
-    # 1e12 FLOPs in 40-50 s is 20-25 GFLOP/s, about 11 % of 200: not met
-    assert not got["series MLP: training at >= 50% of the ceiling"]["met"]
-    assert got["make run: at most 6 minutes"]["measured"] == "6.5 min"
-    assert not got["make run: at most 6 minutes"]["met"]
-    assert "06 150 s, 04 95 s" in got["make run: at most 6 minutes"]["in the way"]
-    assert {row["target"]: row["met"] for row in a_report(300)["verdicts"]}["make run: at most 6 minutes"]
+    assert not any("ceiling" in target for target in got), "the share of the ceiling is a figure, not a target"
+    assert got["make run: at most 4 minutes"]["measured"] == "6.5 min"
+    assert not got["make run: at most 4 minutes"]["met"]
+    assert "06 150 s, 04 95 s" in got["make run: at most 4 minutes"]["in the way"]
+    assert {row["target"]: row["met"] for row in a_report(240)["verdicts"]}["make run: at most 4 minutes"]
 
 
 def test_the_report_shows_every_figure_and_verdict():
     text = markdown(a_report())
     assert "| series MLP | 99.04% (99.03%–99.05%) | 45.0 (40.0–50.0) | 0.55x classic MLP (seeds: 0.50, 0.60) |" in text
-    assert "| series CNN: fit time <= 0.6x the keras-io convnet's | 0.82x | **not met** | augmentation" in text
+    assert "| series CNN: fit time <= 0.5x the keras-io convnet's | 0.82x | **not met** | augmentation" in text
     assert "| series MLP: fit time <= 0.6x the classic MLP's | 0.55x | met | — |" in text
     assert "| augmentation (RandomTranslation) | 12.0 | 40% |" in text
     assert "| dropout | 0.5 | 5% | 9.0 |" in text  # a part within its noise, shown with it
@@ -204,3 +204,82 @@ def test_the_figures_go_where_notebook_04_reads_them():
     assert read == {FIGURES.name, ablations.OUT.name}
     assert FIGURES.parent == ablations.OUT.parent == MEASURED
     assert FIGURES.is_file() and ablations.OUT.is_file()
+
+
+def searched(validation, test, seconds, peer_seconds=100.0):
+    """search's rows for one network, one seed, from {design: figure} dicts."""
+    peer = [{"test_accuracy": 0.99, "fit_seconds": peer_seconds, "seed": 0}]
+    return {"designs": {name: search.measured({}, [{
+        "validation_accuracy": validation[name], "test_accuracy": test[name], "fit_seconds": seconds[name], "seed": 0,
+    }], peer, "2026-12-05T17:00") for name in validation}}
+
+
+def test_the_search_chooses_by_validation_accuracy_within_the_budget_never_by_test():
+    rows = searched(validation={"fast": 0.990, "best on test": 0.985, "too slow": 0.999},
+                    test={"fast": 0.991, "best on test": 0.996, "too slow": 0.999},
+                    seconds={"fast": 40.0, "best on test": 45.0, "too slow": 61.0})
+    results = search.choose({"MLP": rows, "CNN": searched({"slow": 0.99}, {"slow": 0.99}, {"slow": 51.0})})
+    assert results["MLP"]["chosen"] == "fast"  # 0.6 of the peer's 100 s: "too slow" is out; test decides nothing
+    assert [row["within_budget"] for row in results["MLP"]["designs"].values()] == [True, True, False]
+    assert results["MLP"]["designs"]["too slow"]["fit_time_vs_peer"] == pytest.approx(0.61)
+    assert results["CNN"]["chosen"] is None  # 51 s is over half of 100 s: nothing to choose
+
+
+def test_a_designs_time_counts_against_its_peer_seed_by_seed_in_the_same_run():
+    runs = [{"validation_accuracy": 0.99, "test_accuracy": 0.99, "fit_seconds": seconds, "seed": seed}
+            for seed, seconds in enumerate([30.0, 60.0])]
+    peer = [{"test_accuracy": 0.99, "fit_seconds": seconds, "seed": seed}
+            for seed, seconds in enumerate([100.0, 120.0])]
+    assert search.measured({}, runs, peer, "today")["fit_time_vs_peer"] == pytest.approx((0.3 + 0.5) / 2)
+
+
+def test_the_search_report_lists_every_design_and_draws_the_frontier(tmp_path):
+    results = search.choose({"MLP": searched({"a": 0.99, "b": 0.98}, {"a": 0.991, "b": 0.981}, {"a": 30.0, "b": 20.0}),
+                             "CNN": searched({"c": 0.995}, {"c": 0.996}, {"c": 40.0})})
+    text = search.markdown({"searches": [{"command": "python -m benchmarks.search", "date": "2026-12-05T17:00",
+                                          "minutes": 40.0}],
+                            "budget": search.BUDGET, "accuracy_target": search.ACCURACY_TARGET, "networks": results})
+    assert "| M1 | a **(chosen)** | 1 | 99.00% | 99.10% (99.10% to 99.10%) | 30.0 | 100.0 | 0.30x | yes |" in text
+    assert "| M2 | b | 1 | 98.00% |" in text and "| C1 | c **(chosen)** | 1 | 99.50% |" in text
+    assert "(frontier.png)" in text
+    assert "reaches 99.10% test accuracy: the target 99.0% is met" in text
+    assert "reaches 99.60% test accuracy: the target 99.5% is met" in text
+    search.plot(results, tmp_path / "frontier.png")
+    assert (tmp_path / "frontier.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_search_run_trains_what_it_is_asked_and_keeps_the_rest(tmp_path, monkeypatch):
+    """--designs trains those designs again, beside the peers; the others keep their figures, unless
+    their settings changed since; the figures are written after every seed."""
+    def peer(seed, data, run_dir):
+        return {"test_accuracy": 0.98, "fit_seconds": 100.0, "train_flops": 1}
+
+    def train(network, design, seed, data):
+        return {"validation_accuracy": 0.99, "test_accuracy": 0.991, "fit_seconds": design["epochs"], "seed": seed,
+                "epochs": design["epochs"]}
+
+    designs = {"MLP": {"short": {"epochs": 10}, "long": {"epochs": 30}, "changed": {"epochs": 20}}}
+    monkeypatch.setattr(search, "DESIGNS", designs)
+    monkeypatch.setattr(search, "PEER_RECIPES", {"MLP": ("classic MLP", peer)})
+    monkeypatch.setattr(search, "train", train)
+    monkeypatch.setattr(search.mh, "load_mnist", lambda: ((np.zeros((2, 28, 28)), np.zeros(2, int)),) * 2)
+    figures = tmp_path / "search.json"
+    def earlier(epochs, accuracy):
+        run = {"validation_accuracy": accuracy, "test_accuracy": accuracy, "fit_seconds": epochs, "seed": 42}
+        return search.measured({"epochs": epochs}, [run], [{"seed": 42, **peer(42, None, None)}], "earlier")
+
+    figures.write_text(json.dumps({"searches": [], "networks": {"MLP": {"designs": {
+        "long": earlier(30, 0.999), "changed": earlier(5, 0.5)}}}}))
+    args = ["--seeds", "2", "--designs", "short", "--figures", str(figures), "--picture", str(tmp_path / "f.png")]
+    assert search.main(args) == 0
+    report = json.loads(figures.read_text())
+    rows = report["networks"]["MLP"]["designs"]
+    assert sorted(rows) == ["long", "short"], "'changed' was measured with other settings: dropped"
+    assert rows["long"]["measured"] == "earlier" and [run["seed"] for run in rows["short"]["runs"]] == [42, 0]
+    assert rows["short"]["fit_time_vs_peer"] == pytest.approx(0.1) and report["networks"]["MLP"]["chosen"] == "long"
+    assert report["searches"][-1]["seeds"] == [42, 0] and (tmp_path / "f.png").is_file()
+    monkeypatch.setitem(designs["MLP"], "long", {"epochs": 40})  # its settings change: --render drops its figures
+    assert search.main(["--render", "--figures", str(figures), "--picture", str(tmp_path / "f.png")]) == 0
+    assert list(json.loads(figures.read_text())["networks"]["MLP"]["designs"]) == ["short"]
+    with pytest.raises(SystemExit):
+        search.main(["--designs", "no such design", "--figures", str(figures)])
