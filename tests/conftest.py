@@ -1,8 +1,11 @@
 """Shared fixtures. The real MNIST file is found the way users find it ($MNIST_NPZ or the
 Keras cache); tests that need it skip, saying why, on a machine that has neither."""
 
+import datetime
+import functools
 import re
 from collections import defaultdict
+from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -10,6 +13,7 @@ import pytest
 
 from mnist_helpers.data import EXPECTED_ARRAYS, MnistDataError, find_mnist
 from mnist_helpers.layout import SOLUTION_TAG
+from mnist_helpers.series.parameters import default_values
 
 
 @pytest.fixture(scope="session")
@@ -77,32 +81,56 @@ def pytest_collection_modifyitems(session, config, items):
 
 
 def in_schedule_order(items):
-    """The notebooks first, then the files holding `slow` tests, then the rest; each file's items in order."""
+    """The notebooks that share a run folder first, then the files holding `slow` tests, then the rest,
+    then the notebooks that stand alone, longest first; each file's items in order."""
     files = {}
     for item in items:
         files.setdefault(str(item.path), []).append(item)
     notebooks = [path for path in files if path.endswith(".ipynb")]
+    chained = [path for path in notebooks if shares_run_folder(path)]
+    alone = sorted((path for path in notebooks if path not in chained), key=recorded_seconds, reverse=True)
     slow = [path for path, group in files.items() if path not in notebooks and
             any(item.get_closest_marker("slow") for item in group)]
     rest = [path for path in files if path not in notebooks and path not in slow]
-    return [item for path in notebooks + slow + rest for item in files[path]]
+    return [item for path in chained + slow + rest + alone for item in files[path]]
+
+
+@functools.cache
+def shares_run_folder(path):
+    """Whether the notebook declares RUN_DIR: 04 to 07 save and read each other's models there."""
+    return "RUN_DIR" in default_values(Path(path))
+
+
+def recorded_seconds(path):
+    """How long the notebook's cells took when it was last executed (nbclient records it)."""
+    seconds = 0.0
+    for cell in nbformat.read(path, as_version=4).cells:
+        timing = cell.get("metadata", {}).get("execution", {})
+        if "iopub.execute_input" in timing and "shell.execute_reply" in timing:
+            start, end = (datetime.datetime.fromisoformat(timing[key].replace("Z", "+00:00"))
+                          for key in ("iopub.execute_input", "shell.execute_reply"))
+            seconds += (end - start).total_seconds()
+    return seconds
 
 
 @pytest.hookimpl(optionalhook=True)  # the hook exists only when pytest-xdist is installed
 def pytest_xdist_make_scheduler(config, log):
-    """Two workers (`make test` runs pytest -n 2), each taking whole test files, in the order above,
-    except that the seven notebooks go to one worker as one unit, in order: a notebook's cells must
-    run in one kernel, and 05 and 07 then find the models 04 and 06 saved (in parallel, they would
-    train those models again). xdist's own `--dist loadgroup` would do this, but its group marks do
-    not reach the scheduler under pytest 9.2.
+    """Two workers (`make test` runs pytest -n 2 --dist loadfile), each taking whole test files in the
+    order above, except that the notebooks sharing a run folder go to one worker as one unit, in
+    order: a notebook's cells must run in one kernel, and 05 and 07 then find the models 04 and 06
+    saved (in parallel, they would train those models again). That unit is the longest, so it goes
+    first; the notebooks that stand alone go last, to whichever worker is free. xdist's own
+    `--dist loadgroup` would group them, but its group marks do not reach the scheduler under pytest 9.2.
     """
     if config.getvalue("dist") != "loadfile":  # another --dist given on the command line: xdist's own
         return None
     from xdist.scheduler import LoadScopeScheduling
 
-    class NotebooksInOneUnit(LoadScopeScheduling):
+    class RunFolderInOneUnit(LoadScopeScheduling):
         def _split_scope(self, nodeid):
             path = nodeid.split("::", 1)[0]
-            return "notebooks" if path.endswith(".ipynb") else path
+            if path.endswith(".ipynb") and shares_run_folder(str(config.rootpath / path)):
+                return "notebooks sharing a run folder"
+            return path
 
-    return NotebooksInOneUnit(config, log)
+    return RunFolderInOneUnit(config, log)
