@@ -39,7 +39,7 @@ learner: $(INSTALLED)
 bench: $(INSTALLED_DEV)
 	$(BIN)/python -m benchmarks $(ARGS)
 
-## make search: the design search behind the series' two networks, three seeds per design beside the published peers (about 45 minutes; writes docs/frontier.png and mnist_helpers/measured/search.json, and adds both to docs/benchmarks.md)
+## make search: the design search behind the series' two networks, three seeds per design beside the published peers (about 75 minutes for every design; writes docs/frontier.png and docs/search.json, and adds both to docs/benchmarks.md)
 search: $(INSTALLED_DEV)
 	$(BIN)/python -m benchmarks.search $(ARGS)
 

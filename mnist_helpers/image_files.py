@@ -30,8 +30,8 @@ def opened_image(source, advice="use a PNG or JPEG file."):
     name = "the uploaded image" if isinstance(source, bytes) else str(source)
     if not isinstance(source, bytes):
         source = user_path(source)  # ~/digit.jpg, as a shell would read it
-    if not isinstance(source, bytes) and not source.is_file():
-        raise DigitImageError(f"No image file at {name}. Check the path (it is relative to the notebook's folder).")
+        if not source.is_file():
+            raise DigitImageError(f"No image file at {name}. Check the path (it is relative to the notebook's folder).")
     if (len(source) if isinstance(source, bytes) else source.stat().st_size) == 0:
         raise DigitImageError(f"{name} is empty (0 bytes): {advice}")
     try:
