@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from mnist_helpers.layout import NOTEBOOK_PATTERN, NOTEBOOKS, ROOT
+from mnist_helpers.series.parameters import default_values
 
 README = (ROOT / "README.md").read_text()
 BIN = Path(sys.executable).parent
@@ -135,8 +136,8 @@ def test_the_quick_series(tmp_path, mnist_path):
     assert training["metrics"]["test_errors"] == round(10000 * training["metrics"]["test_error_rate"])
     # 05 analysed the very model 04 trained in this run folder
     assert analysis["metrics"]["test_accuracy"] == pytest.approx(training["metrics"]["test_accuracy"], abs=1e-6)
-    assert cnn["parameters"]["EPOCHS"] == 2, "what was passed"
-    assert cnn["parameters"]["EXPERIMENT_SAMPLES"] == 4000, "and its own default"
+    assert cnn["parameters"]["EPOCHS"] == 2 and cnn["parameters"]["EXPERIMENT_SAMPLES"] == 1000, "what was passed"
+    assert cnn["parameters"]["BATCH_SIZE"] == default_values(NOTEBOOKS / "06_convolutions.ipynb")["BATCH_SIZE"]
     assert cnn["metrics"]["parameters"] == 108_618
     # 06 compared its CNN with the very MLP 04 trained in this run folder
     assert cnn["metrics"]["mlp_test_errors"] == training["metrics"]["test_errors"]
