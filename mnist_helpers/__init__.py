@@ -26,6 +26,7 @@ from mnist_helpers.artifacts import (  # noqa: E402
     save_model,
     write_json,
 )
+from mnist_helpers.evidence import compare  # noqa: E402
 from mnist_helpers.data import (  # noqa: E402
     ENV_VAR,
     MnistDataError,
@@ -45,6 +46,7 @@ __all__ = [
     "MnistDataError",
     "ParameterError",
     "check_parameters",
+    "compare",
     "ensure_model",
     "fit_verbosity",
     "handwriting",
