@@ -43,7 +43,7 @@ bench: $(INSTALLED_DEV)
 search: $(INSTALLED_DEV)
 	$(BIN)/python -m benchmarks.search $(ARGS)
 
-## make ablations: what each of notebook 04's choices adds, three seeds each (about 20 minutes; writes mnist_helpers/measured/ablations.json, which 04 plots)
+## make ablations: what each of notebook 05's choices adds, three seeds each (about 20 minutes; writes mnist_helpers/measured/ablations.json, which 05 plots)
 ablations: $(INSTALLED_DEV)
 	$(BIN)/python -m benchmarks.ablations $(ARGS)
 

@@ -1,13 +1,13 @@
 """Benchmark: `python -m benchmarks` (or `make bench`) from the repository's root folder.
 
-Trains the four recipes of benchmarks/recipes.py (two published peers, and notebooks 04 and
-06 themselves), alternating seed by seed so that machine noise hits every recipe alike. The
+Trains the four recipes of benchmarks/recipes.py (two published peers, and notebooks 05 and
+07 themselves), alternating seed by seed so that machine noise hits every recipe alike. The
 notebooks' default seed comes first, and its two series figures come from the README's first
 command, `make run`: the whole series headlessly with its defaults, timed with its peak
 memory. Then the other seeds. Then it takes the fit time of both series models apart
 (benchmarks/profile.py), and checks each target (benchmarks/report.py), printing met or not
 met. Prints the report and writes docs/benchmarks.md, and its figures to
-mnist_helpers/measured/benchmarks.json (package data: notebook 04 reads them in a learner's
+mnist_helpers/measured/benchmarks.json (package data: notebook 05 reads them in a learner's
 copy too). Figures come from this run, never typed in. About 30 minutes on 2 cores.
 """
 
@@ -30,10 +30,10 @@ from mnist_helpers.doctor import machine, versions
 from mnist_helpers.layout import MEASURED, NOTEBOOKS
 from mnist_helpers.series.parameters import default_values
 
-FIGURES = MEASURED / "benchmarks.json"  # package data: notebook 04 reads them, wherever the package is installed
+FIGURES = MEASURED / "benchmarks.json"  # package data: notebook 05 reads them, wherever the package is installed
 SERIES_MODELS = {  # the benchmark's name for each series model: its file, and the notebook that trains it
-    "series MLP": ("model.keras", "04_training.ipynb"),
-    "series CNN": ("cnn.keras", "06_convolutions.ipynb"),
+    "series MLP": ("model.keras", "05_training.ipynb"),
+    "series CNN": ("cnn.keras", "07_convolutions.ipynb"),
 }
 
 
@@ -65,7 +65,7 @@ def main(argv=None):
     parser.add_argument("--seeds", type=int, default=3, help="seeds per recipe (default 3)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md", help="Markdown report")
     parser.add_argument("--figures", type=Path, default=FIGURES,
-                        help="JSON figures, which notebook 04 reads (default mnist_helpers/measured/benchmarks.json)")
+                        help="JSON figures, which notebook 05 reads (default mnist_helpers/measured/benchmarks.json)")
     args = parser.parse_args(argv)
     if args.seeds < 1:
         parser.error(f"--seeds must be at least 1, got {args.seeds}")

@@ -1,19 +1,19 @@
-"""What each of notebook 04's choices adds: `python -m benchmarks.ablations` (or `make ablations`).
+"""What each of notebook 05's choices adds: `python -m benchmarks.ablations` (or `make ablations`).
 
-Notebook 04 goes from its plain recipe to its final one by several changes at once: random
+Notebook 05 goes from its plain recipe to its final one by several changes at once: random
 shifts, a warm-up + cosine learning-rate schedule, a smaller batch, more epochs (early stopping
 is a guard that does not fire with the defaults; dropout was tried and left out). To see what
-each setting adds, this runs notebook 04's own code with its default parameters, then with
+each setting adds, this runs notebook 05's own code with its default parameters, then with
 exactly one setting changed at a time, for three seeds, alternating, and writes
-mnist_helpers/measured/ablations.json (package data), which notebook 04 plots. Every run
+mnist_helpers/measured/ablations.json (package data), which notebook 05 plots. Every run
 records its validation accuracy, which decides, and its test accuracy, which only reports.
 About 20 minutes on 2 cores.
 
-04 runs here as the runner runs it, with papermill in a kernel of its own, without its check
+05 runs here as the runner runs it, with papermill in a kernel of its own, without its check
 cells, up to the cell that writes its metrics, so what is measured is exactly what the
 notebook teaches. Only the default variant trains the
 plain recipe in full; the others cut it to one epoch, since its figures are not used there
-and it does not touch the regularised network's training (04 reseeds before building it).
+and it does not touch the regularised network's training (05 reseeds before building it).
 """
 
 import mnist_helpers as mh  # first: keeps TensorFlow's start-up log quiet
@@ -33,11 +33,11 @@ from mnist_helpers.doctor import machine, versions
 from mnist_helpers.layout import MEASURED, NOTEBOOKS
 from mnist_helpers.series.kernels import execute_notebook, lesson_only
 
-NOTEBOOK = NOTEBOOKS / "04_training.ipynb"
+NOTEBOOK = NOTEBOOKS / "05_training.ipynb"
 OUT = MEASURED / "ablations.json"
-METRICS = "04_training.metrics.json"  # what 04 writes into its run folder
+METRICS = "05_training.metrics.json"  # what 05 writes into its run folder
 
-# Each variant changes exactly one setting of the final recipe (04's defaults), and nothing else.
+# Each variant changes exactly one setting of the final recipe (05's defaults), and nothing else.
 VARIANTS = {
     "final recipe": {},
     "without shifts": {"MAX_SHIFT": 0},
@@ -50,7 +50,7 @@ SKIP_PLAIN = {"PLAIN_EPOCHS": 1}  # where the plain recipe's figures are not wan
 
 
 def measured_part(run_dir):
-    """Notebook 04's lesson up to the cell that writes its metrics, without the cells that read this
+    """Notebook 05's lesson up to the cell that writes its metrics, without the cells that read this
     script's own report: all the figures come from, and it runs before that report exists."""
     notebook = lesson_only(nbformat.read(NOTEBOOK, as_version=4))
     end = next(index for index, cell in enumerate(notebook.cells) if METRICS in cell.source)
@@ -61,7 +61,7 @@ def measured_part(run_dir):
 
 
 def run_variant(seed, parameters, run_dir):
-    """Notebook 04's measured part with `parameters`, in a kernel of its own; its metrics."""
+    """Notebook 05's measured part with `parameters`, in a kernel of its own; its metrics."""
     lesson = measured_part(run_dir)
     execute_notebook(lesson, lesson, {"SEED": seed, "RUN_DIR": str(run_dir), **parameters})
     return mh.read_json(Path(run_dir) / METRICS)
@@ -83,7 +83,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks.ablations", description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3, help="seeds per variant (default 3)")
     parser.add_argument("--out", type=Path, default=OUT,
-                        help="JSON report, which notebook 04 reads (default mnist_helpers/measured/ablations.json)")
+                        help="JSON report, which notebook 05 reads (default mnist_helpers/measured/ablations.json)")
     args = parser.parse_args(argv)
     if args.seeds < 1:
         parser.error(f"--seeds must be at least 1, got {args.seeds}")

@@ -1,4 +1,4 @@
-"""The recipes the benchmark trains: two published peers, and the series' own notebooks 04 and 06.
+"""The recipes the benchmark trains: two published peers, and the series' own notebooks 05 and 07.
 
 Each recipe is a function (seed, data, run_dir) -> {"test_accuracy", "fit_seconds", "train_flops"}.
 """
@@ -62,8 +62,8 @@ def keras_io_convnet(seed, data, run_dir):
 
 
 def default_seed():
-    """The notebooks' default SEED (04's parameters cell)."""
-    return default_values(NOTEBOOKS / "04_training.ipynb")["SEED"]
+    """The notebooks' default SEED (05's parameters cell)."""
+    return default_values(NOTEBOOKS / "05_training.ipynb")["SEED"]
 
 
 def seeds(count):
@@ -84,7 +84,7 @@ def series_notebook(notebook, model_file, **side_parameters):
             parameters = {"SEED": seed, "RUN_DIR": str(run_dir), **side_parameters}
             execute_notebook(path, Path(run_dir) / notebook, parameters)
         metrics = mh.read_json(Path(run_dir) / f"{path.stem}.metrics.json")
-        # 04 may stop early and says how many epochs it ran; 06 always runs its EPOCHS
+        # 05 may stop early and says how many epochs it ran; 07 always runs its EPOCHS
         epochs = metrics.get("epochs_run") or default_values(path)["EPOCHS"]
         model = mh.load_model(Path(run_dir) / model_file)
         return {"test_accuracy": metrics["test_accuracy"], "fit_seconds": metrics["fit_seconds"],
@@ -92,14 +92,14 @@ def series_notebook(notebook, model_file, **side_parameters):
     return recipe
 
 
-# In this order for each seed: 06 finds the model 04 saved in the seed's run folder.
+# In this order for each seed: 07 finds the model 05 saved in the seed's run folder.
 RECIPES = {
     "classic MLP": classic_mlp,
-    # 04's plain recipe cut to one epoch: the benchmark wants the regularised network, which
-    # 04 trains after it, reseeded, so the plain recipe's length does not change it.
-    "series MLP": series_notebook("04_training.ipynb", "model.keras", PLAIN_EPOCHS=1),
+    # 05's plain recipe cut to one epoch: the benchmark wants the regularised network, which
+    # 05 trains after it, reseeded, so the plain recipe's length does not change it.
+    "series MLP": series_notebook("05_training.ipynb", "model.keras", PLAIN_EPOCHS=1),
     "keras-io convnet": keras_io_convnet,
-    # 06's side experiment (the permutation experiment) at its smallest, for the same reason.
-    "series CNN": series_notebook("06_convolutions.ipynb", "cnn.keras", EXPERIMENT_SAMPLES=1000, EXPERIMENT_EPOCHS=1),
+    # 07's side experiment (the permutation experiment) at its smallest, for the same reason.
+    "series CNN": series_notebook("07_convolutions.ipynb", "cnn.keras", EXPERIMENT_SAMPLES=1000, EXPERIMENT_EPOCHS=1),
 }
 PEERS = {"series MLP": "classic MLP", "series CNN": "keras-io convnet"}  # whose fit time each is compared with

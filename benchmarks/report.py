@@ -103,10 +103,10 @@ def markdown(report):
         "- **classic MLP**: Keras's `examples/mnist_mlp.py`, the recipe people copy (784-512-512-10, dropout 0.2 "
         "after each hidden layer, RMSprop, batch 128, 20 epochs; upstream reports 98.40 %), with "
         "`validation_split=0.1` where the original validates on the test set.",
-        "- **series MLP**: notebook 04 itself, executed with its default parameters (only SEED changes).",
+        "- **series MLP**: notebook 05 itself, executed with its default parameters (only SEED changes).",
         "- **keras-io convnet**: the keras-io \"Simple MNIST convnet\" example as published (two Conv2D + "
         "MaxPooling blocks, dropout 0.5, Adam, batch 128, 15 epochs, `validation_split=0.1`).",
-        "- **series CNN**: notebook 06 itself, with its defaults, in the run folder of the same seed's 04.",
+        "- **series CNN**: notebook 07 itself, with its defaults, in the run folder of the same seed's 05.",
         "",
         "## Where the fit time goes",
         "",
@@ -144,7 +144,7 @@ def markdown(report):
         "## The whole series, and the machine",
         "",
         f"The whole series headlessly with its defaults (`make run`, into a temporary run folder; seed "
-        f"{report['seeds'][0]}, so its 04 and 06 are that seed's series MLP and CNN above): "
+        f"{report['seeds'][0]}, so its 05 and 07 are that seed's series MLP and CNN above): "
         f"**{series['seconds'] / 60:.1f} min**, peak memory {series['peak_memory_mib']:,.0f} MiB. "
         "Per notebook, in seconds: "
         + ", ".join(f"{name[:2]} {seconds:.0f}" for name, seconds in series["notebooks"].items()) + ".",
@@ -165,9 +165,9 @@ def markdown(report):
         "Versions: " + ", ".join(f"{k} {v}" for k, v in report["versions"].items()) + ".",
         "",
         "Fit seconds are wall-clock time around `model.fit` (validation included), on a machine doing nothing "
-        "else. The series models' fit seconds are measured inside notebooks 04 and 06, around the same "
+        "else. The series models' fit seconds are measured inside notebooks 05 and 07, around the same "
         "`model.fit` call. For the first seed they ran inside `make run`, as a reader runs them; for the others, "
-        "04 and 06 ran alone, 04 with its plain recipe cut to one epoch and 06 with its permutation experiment "
+        "05 and 07 ran alone, 05 with its plain recipe cut to one epoch and 07 with its permutation experiment "
         "at its smallest, which leaves the benchmarked networks as they are: both notebooks reseed before "
         "building them.",
         "",

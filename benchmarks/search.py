@@ -39,7 +39,7 @@ BUDGET = {network: FIT_TIME_TARGETS[name] for network, name in SERIES.items()}  
 ACCURACY_TARGET = {network: ACCURACY_TARGETS[name] for network, name in SERIES.items()}  # mean test accuracy
 PEER_RECIPES = {"MLP": ("classic MLP", classic_mlp), "CNN": ("keras-io convnet", keras_io_convnet)}
 
-# Every design trains with Adam on a warm-up + cosine schedule (notebook 04's), validation_split=0.1,
+# Every design trains with Adam on a warm-up + cosine schedule (notebook 05's), validation_split=0.1,
 # random shifts of up to `shift` pixels, and `steps_per_execution` steps per call into the backend.
 # The first of each network is the series' design when the search was written (06's with 1 step per call).
 MLP_BASE = dict(units=512, dropout=0.2, shift=2, epochs=20, patience=5, batch=256, rate=0.002, steps=32)

@@ -17,7 +17,6 @@ quiet_tensorflow_startup()
 from mnist_helpers import handwriting, plots  # noqa: E402  (mh.plots.show_digits, ...)
 from mnist_helpers.artifacts import (  # noqa: E402
     ArtifactError,
-    best_model_checkpoint,
     ensure_model,
     load_model,
     made_with_defaults,
@@ -42,7 +41,6 @@ __all__ = [
     "ENV_VAR",
     "MEASURED",
     "ArtifactError",
-    "best_model_checkpoint",
     "MnistDataError",
     "ParameterError",
     "check_parameters",

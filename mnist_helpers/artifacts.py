@@ -1,4 +1,4 @@
-"""Run folders and the artefacts that travel between notebooks (introduced in notebook 04).
+"""Run folders and the artefacts that travel between notebooks (introduced in notebook 05).
 
 Every write goes to a temporary file in the same folder and is then renamed over the
 target, so a run killed halfway leaves either the old artefact or the new one, never half
@@ -7,7 +7,6 @@ damaged or wrong artefact is an ArtifactError naming the file and the notebook t
 """
 
 import json
-import math
 import os
 import tempfile
 from pathlib import Path
@@ -29,15 +28,15 @@ class SavedModel(NamedTuple):
 
 # The models the notebooks save into a run folder, and what each must be (ensure_model and load_model ask).
 MODEL_MAKERS = {
-    "model.keras": SavedModel("04_training.ipynb", "dense network", (None, 784), (None, 10)),
-    "cnn.keras": SavedModel("06_convolutions.ipynb", "CNN", (None, 28, 28, 1), (None, 10)),
+    "model.keras": SavedModel("05_training.ipynb", "dense network", (None, 784), (None, 10)),
+    "cnn.keras": SavedModel("07_convolutions.ipynb", "CNN", (None, 28, 28, 1), (None, 10)),
 }
 # Every run-folder artefact a later notebook reads, and the notebook that writes it.
 ARTIFACT_MAKERS = {name: model.notebook for name, model in MODEL_MAKERS.items()} | {
-    "checkpoint-best.keras": "04_training.ipynb",
-    "history.json": "04_training.ipynb",
-    "04_training.metrics.json": "04_training.ipynb",
-    "06_convolutions.metrics.json": "06_convolutions.ipynb",
+    "checkpoint-best.keras": "05_training.ipynb",
+    "history.json": "05_training.ipynb",
+    "05_training.metrics.json": "05_training.ipynb",
+    "07_convolutions.metrics.json": "07_convolutions.ipynb",
 }
 
 
@@ -127,28 +126,6 @@ def save_model(model, path):
     return _atomic_write(path, model.save)
 
 
-def best_model_checkpoint(path, monitor="val_loss"):
-    """A callback that keeps the model of the epoch with the lowest `monitor` at `path` (notebook 04).
-
-    Keras's own ModelCheckpoint writes straight over the file, so a run killed mid-save
-    leaves a truncated model behind; this one saves through `save_model`, atomically.
-    """
-    import keras
-
-    class BestModelCheckpoint(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.best = math.inf
-
-        def on_epoch_end(self, epoch, logs=None):
-            current = (logs or {}).get(monitor)
-            if current is not None and current < self.best:
-                self.best = current
-                save_model(self.model, path)
-
-    return BestModelCheckpoint()
-
-
 def _shapes(model):
     try:
         return tuple(model.input_shape), tuple(model.output_shape)
@@ -157,7 +134,7 @@ def _shapes(model):
 
 
 def _check_kind(model, path):
-    """model.keras must be 04's dense network and cnn.keras 06's CNN: a swapped or foreign model is named here,
+    """model.keras must be 05's dense network and cnn.keras 07's CNN: a swapped or foreign model is named here,
     not by a shape error deep inside Keras when a later notebook feeds it digits."""
     __tracebackhide__ = True
     expected = MODEL_MAKERS.get(path.name)
@@ -197,7 +174,7 @@ def load_model(path):
 def ensure_model(run_dir, filename="model.keras", **parameters):
     """Load a model an earlier notebook saved in run_dir; if there is none, run that notebook first.
 
-    model.keras is notebook 04's dense network, cnn.keras notebook 06's CNN (notebooks 05-07
+    model.keras is notebook 05's dense network, cnn.keras notebook 07's CNN (notebooks 06-08
     call this, so that each also runs opened on its own). The maker notebook runs in a kernel
     of its own, with `parameters`, without its check cells (its lesson, not the checks of its
     text's figures), and its executed copy is kept in run_dir beside the model.

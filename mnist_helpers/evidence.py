@@ -1,8 +1,8 @@
-"""Comparing trainings over several seeds, as notebook 03 teaches it (notebook 04's ablation reuses it)."""
+"""Comparing trainings over several seeds, as notebook 04 teaches it (notebook 05's ablation reuses it)."""
 
 import numpy as np
 
-# --- From notebooks/03_architecture.ipynb: edit it there, then run `python -m mnist_helpers.series.export` ---
+# --- From notebooks/04_choosing_a_design.ipynb: edit it there, then run `python -m mnist_helpers.series.export` ---
 
 def compare(design, reference):
     # "better", "worse" or "no clear difference", from the accuracies of several seeds each.

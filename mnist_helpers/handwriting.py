@@ -1,6 +1,6 @@
 """Turn a photo or scan of one handwritten digit into an MNIST-style 28x28 input.
 
-Introduced in notebook 07. MNIST was made this way (LeCun et al.): each digit, ink on a
+Introduced in notebook 08. MNIST was made this way (LeCun et al.): each digit, ink on a
 blank background, was fitted into a 20x20 box keeping its aspect ratio, anti-aliased to grey
 levels, then placed in a 28x28 field so that its centre of mass sits at the centre (pixel
 (14, 14): MNIST's own digits average (14.0, 14.0)). `preprocess_steps` does the same to any
@@ -13,7 +13,7 @@ paper's own noise, not a fixed threshold: the strongest ink must stand out by
 MIN_SIGNAL_TO_NOISE times the noise (`find_ink`), and ink under INK_FLOOR_NOISE times it is dropped.
 One digit: `one_digit` refuses marks side by side (two digits) and drops specks away from the digit.
 
-The steps themselves (read_grayscale to place_by_centre_of_mass) are notebook 07's cells tagged
+The steps themselves (read_grayscale to place_by_centre_of_mass) are notebook 08's cells tagged
 `export`, copied below the marker line by `python -m mnist_helpers.series.export`: edit them in
 the notebook. Above it, what the package adds: the whole pipeline for many images and the photos
 of scikit-learn's digits; opening files safely and the labelled sample folders are in image_files.py.
@@ -57,13 +57,13 @@ def digit_photo(ink, side=64, margin=0):
     Dark on white (grey level 1 - ink), enlarged smoothly to side x side (Lanczos, the interpolation
     `fit_box` uses, so the photo shows the same digit the direct route enlarges), on a page with
     `margin` pixels of paper all round (0: the digit fills the frame, as optdigits are cropped).
-    Notebook 07 reads UCI's optdigits this way.
+    Notebook 08 reads UCI's optdigits this way.
     """
     enlarged = Image.fromarray(1 - np.asarray(ink, dtype="float32")).resize((side, side), Image.Resampling.LANCZOS)
     return np.pad(np.clip(np.asarray(enlarged), 0, 1), margin, constant_values=1.0)
 
 
-# --- From notebooks/07_your_handwriting.ipynb: edit it there, then run `python -m mnist_helpers.series.export` ---
+# --- From notebooks/08_your_handwriting.ipynb: edit it there, then run `python -m mnist_helpers.series.export` ---
 
 WORKING_SIDE = 512  # larger images are shrunk to this before the analysis: plenty for a 20x20 result
 

@@ -1,4 +1,4 @@
-"""Reading image files of digits safely, for notebook 07 (and mnist_helpers.handwriting, which re-exports these).
+"""Reading image files of digits safely, for notebook 08 (and mnist_helpers.handwriting, which re-exports these).
 
 Every failure (no file, an empty or damaged file, not an image, one too large, transparent pixels)
 becomes a DigitImageError whose one sentence says what to do.

@@ -17,7 +17,7 @@ def show_digits(images, titles=None, n_cols=10, title=None, size=1.1, title_colo
     """Draw 28x28 digits in a grid, each with an optional caption (notebook 01).
 
     `images` may be (n, 28, 28) or flattened (n, 784); `title_colors` can mark captions,
-    e.g. errors in a gallery (notebook 05). `size` is each digit's width in inches and
+    e.g. errors in a gallery (notebook 06). `size` is each digit's width in inches and
     `fontsize` the captions' size in points: for a projector, keep `n_cols * size` within
     about 8.5 inches (then the figure is shown unscaled) and `fontsize` at 9 or more.
     """
@@ -39,7 +39,7 @@ def show_digits(images, titles=None, n_cols=10, title=None, size=1.1, title_colo
 
 
 def plot_history(history, title="Learning curves"):
-    """Loss and accuracy per epoch, training against validation (notebook 04).
+    """Loss and accuracy per epoch, training against validation (notebook 05).
 
     `history` is the dict in `model.fit(...).history` (or the JSON saved from it). The loss
     is drawn on a log scale, so the first epoch does not squash the others, and the epoch
@@ -49,7 +49,7 @@ def plot_history(history, title="Learning curves"):
 
 
 def plot_matrix(matrix, title, value_format="d", ax=None, colorbar_label="count"):
-    """A 10x10 class-by-class matrix with every non-zero cell's value printed (notebook 05).
+    """A 10x10 class-by-class matrix with every non-zero cell's value printed (notebook 06).
 
     Sized for a projector: on its own it is a 6.4 x 5.6 inch figure whose printed values are
     9 pt, readable at 1024x768; give it one axis of a figure at least as large per matrix.
@@ -73,7 +73,7 @@ def plot_matrix(matrix, title, value_format="d", ax=None, colorbar_label="count"
 
 
 def show_probabilities(images, probabilities, titles, title, n_cols=5):
-    """Each 28x28 input above its predicted probabilities, one bar colour per model (notebook 07).
+    """Each 28x28 input above its predicted probabilities, one bar colour per model (notebook 08).
 
     `probabilities` maps a model's name to its (n, 10) predictions for `images`. At most
     `n_cols` digits per row, so that the ten bar labels stay readable on a 1024x768 screen.
@@ -114,7 +114,7 @@ def show_probabilities(images, probabilities, titles, title, n_cols=5):
 
 
 def digit_gallery(images, captions, title, n_cols=8, size=1.1):
-    """Digits in a grid with 9 pt captions, at most 8 wide, readable at 1024x768 (notebooks 05 and 06).
+    """Digits in a grid with 9 pt captions, at most 8 wide, readable at 1024x768 (notebooks 06 and 07).
 
     `images` may be (n, 28, 28) or flattened (n, 784); a caption may hold two lines.
     Blank images (all zeros) with an empty caption leave a cell empty, to end a row early.
@@ -199,7 +199,7 @@ RUN_COLORS = (CLASS_COLORS[0], CLASS_COLORS[6], CLASS_COLORS[3], CLASS_COLORS[8]
 
 
 def plot_histories(histories, title="Learning curves", stops=None, error_rate=True):
-    """Training and validation curves of several runs on the same axes (notebook 04).
+    """Training and validation curves of several runs on the same axes (notebook 05).
 
     `histories` maps each run's name to its `model.fit(...).history` dict. Each run gets one
     colour: training solid with dots, validation dashed with squares, a star on the best epoch
@@ -254,7 +254,7 @@ def plot_histories(histories, title="Learning curves", stops=None, error_rate=Tr
 
 
 def plot_seed_runs(groups, title, ylabel="accuracy"):
-    """One dot per training run (seed) and a bar at the mean, for each group (notebook 06).
+    """One dot per training run (seed) and a bar at the mean, for each group (notebook 07).
 
     `groups` maps a label to the values of its runs; the dots show the spread a claim must beat.
     """
@@ -274,5 +274,33 @@ def plot_seed_runs(groups, title, ylabel="accuracy"):
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.grid(axis="y", alpha=0.3)
     ax.set_title(title, fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def network_diagram(sizes, labels, shown=6):
+    """A dense network as columns of units, each joined to every unit of the next column (notebook 03).
+
+    `sizes` are the layers' widths, input first; `labels` one caption per column. A column draws
+    at most `shown` units, dots standing for the rest, so 784 inputs fit on a slide.
+    """
+    fig, ax = plt.subplots(figsize=(2.2 * len(sizes), 3.6))
+    columns = []  # (x, the drawn units' heights, whether dots stand for units not drawn)
+    for x, size in enumerate(sizes):
+        ys = np.linspace(1, -1, min(size, shown + 1))
+        cut = size > shown
+        columns.append((x, np.delete(ys, len(ys) // 2) if cut else ys, cut))
+    for (x0, ys0, _), (x1, ys1, _) in zip(columns, columns[1:]):
+        for y0 in ys0:
+            for y1 in ys1:
+                ax.plot([x0, x1], [y0, y1], color="#BBBBBB", lw=0.5, zorder=1)
+    for (x, ys, cut), size, label, color in zip(columns, sizes, labels, CLASS_COLORS):
+        if cut:
+            ax.text(x, 0, "⋮", ha="center", va="center", fontsize=18, zorder=3)
+        ax.scatter([x] * len(ys), ys, s=160, color=color, edgecolor="black", zorder=2)
+        ax.text(x, -1.3, f"{label}\n{size:,} units", ha="center", va="top", fontsize=11)
+    ax.set_xlim(-0.6, len(sizes) - 0.4)
+    ax.set_ylim(-1.9, 1.2)
+    ax.axis("off")
     fig.tight_layout()
     return fig

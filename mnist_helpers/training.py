@@ -1,8 +1,8 @@
-"""Training helpers written in the lessons and reused by later ones (notebook 04 defines them)."""
+"""Training helpers written in the lessons and reused by later ones (notebook 05 defines them)."""
 
 import keras
 
-# --- From notebooks/04_training.ipynb: edit it there, then run `python -m mnist_helpers.series.export` ---
+# --- From notebooks/05_training.ipynb: edit it there, then run `python -m mnist_helpers.series.export` ---
 
 def warmup_cosine(peak_rate, total_steps, warmup_share=0.1):
     """Climb from 0 to peak_rate over the first warmup_share of the steps, then cosine decay to 0."""

@@ -95,7 +95,7 @@ def in_schedule_order(items):
 
 @functools.cache
 def shares_run_folder(path):
-    """Whether the notebook's parameters cell declares RUN_DIR: 04 to 07 save and read each other's
+    """Whether the notebook's parameters cell declares RUN_DIR: 05 to 08 save and read each other's
     models there (a notebook without one, like a test's stand-in, does not)."""
     return any("parameters" in cell.metadata.get("tags", []) and re.search(r"^RUN_DIR\s*=", cell.source, re.M)
                for cell in nbformat.read(path, as_version=4).cells)
@@ -117,7 +117,7 @@ def recorded_seconds(path):
 def pytest_xdist_make_scheduler(config, log):
     """Two workers (`make test` runs pytest -n 2 --dist loadfile), each taking whole test files in the
     order above, except that the notebooks sharing a run folder go to one worker as one unit, in
-    order: a notebook's cells must run in one kernel, and 05 and 07 then find the models 04 and 06
+    order: a notebook's cells must run in one kernel, and 06 and 08 then find the models 05 and 07
     saved (in parallel, they would train those models again). That unit is the longest, so it goes
     first; the notebooks that stand alone go last, to whichever worker is free. xdist's own
     `--dist loadgroup` would group them, but its group marks do not reach the scheduler under pytest 9.2.

@@ -23,7 +23,7 @@ def tiny_model(input_shape=(4,), outputs=3):
 
 
 def test_model_round_trip(tmp_path):
-    model = tiny_model((784,), 10)  # the shapes of 04's dense network, which model.keras must be
+    model = tiny_model((784,), 10)  # the shapes of 05's dense network, which model.keras must be
     path = save_model(model, tmp_path / "model.keras")
     loaded = load_model(path)
     x = np.ones((2, 784), dtype="float32")
@@ -50,7 +50,7 @@ def test_failed_save_keeps_the_previous_artefact(tmp_path):
 
 
 def test_missing_model_says_which_notebook_makes_it(tmp_path):
-    with pytest.raises(ArtifactError, match="run 04_training.ipynb with the same RUN_DIR first"):
+    with pytest.raises(ArtifactError, match="run 05_training.ipynb with the same RUN_DIR first"):
         load_model(tmp_path / "model.keras")
 
 
@@ -111,26 +111,6 @@ def test_check_path(tmp_path):
         check_path("DATA_PATH", 3)
 
 
-def test_best_model_checkpoint_keeps_the_best_epoch_and_writes_atomically(tmp_path, monkeypatch):
-    keras.utils.set_random_seed(0)
-    x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
-    y = keras.utils.to_categorical(np.arange(64) % 3, 3)
-    model = tiny_model()
-    model.compile(optimizer="adam", loss="categorical_crossentropy")
-    path = tmp_path / "checkpoint-best.keras"
-    checkpoint = mh.best_model_checkpoint(path)
-    saves = []
-    real_save = mh.artifacts.save_model
-    monkeypatch.setattr(mh.artifacts, "save_model", lambda m, p: saves.append(p) or real_save(m, p))
-    history = model.fit(x, y, validation_split=0.25, epochs=4, verbose=0, callbacks=[checkpoint])
-    val_loss = history.history["val_loss"]
-    improvements = sum(loss < min(val_loss[:i], default=float("inf")) for i, loss in enumerate(val_loss))
-    assert len(saves) == improvements >= 1, "saved once per new best epoch, through the atomic writer"
-    assert checkpoint.best == min(val_loss)
-    assert [p.name for p in tmp_path.iterdir()] == [path.name], "no temporary file left"
-    load_model(path)
-
-
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf")])
 def test_check_number_refuses_nan_and_infinity_naming_the_parameter(value):
     with pytest.raises(ParameterError, match="VALIDATION_SPLIT must be a finite number"):
@@ -181,28 +161,28 @@ DAMAGED = {  # what a killed run, a bad copy or a wrong drag-and-drop leaves beh
 @pytest.mark.parametrize("damage", DAMAGED, ids=list(DAMAGED))
 def test_a_damaged_metrics_file_names_itself_and_the_notebook_that_writes_it(tmp_path, damage):
     content, problem = DAMAGED[damage]
-    path = tmp_path / "04_training.metrics.json"
+    path = tmp_path / "05_training.metrics.json"
     path.write_bytes(content)
-    for read in (lambda: read_json(path), lambda: mh.made_with_defaults(tmp_path, "model.keras")):  # 05 and 07 ask
+    for read in (lambda: read_json(path), lambda: mh.made_with_defaults(tmp_path, "model.keras")):  # 06 and 08 ask
         with pytest.raises(ArtifactError) as caught:
             read()
         assert str(caught.value).startswith(f"{path} {problem}")
-        assert str(caught.value).endswith("delete it and re-run 04_training.ipynb with the same RUN_DIR, which "
+        assert str(caught.value).endswith("delete it and re-run 05_training.ipynb with the same RUN_DIR, which "
                                           "writes it again.")
 
 
 def test_a_folder_where_a_json_artefact_should_be_is_named_never_deleted(tmp_path):
-    path = tmp_path / "06_convolutions.metrics.json"
+    path = tmp_path / "07_convolutions.metrics.json"
     (path / "keep-me").mkdir(parents=True)
     for read in (lambda: read_json(path), lambda: mh.made_with_defaults(tmp_path, "cnn.keras")):
         with pytest.raises(ArtifactError, match=f"^{path} is a folder, not a JSON file: move it out of the way "
-                                                f"and re-run 06_convolutions.ipynb with the same RUN_DIR"):
+                                                f"and re-run 07_convolutions.ipynb with the same RUN_DIR"):
             read()
 
 
-@pytest.mark.parametrize(("name", "maker"), [("history.json", "04_training.ipynb"),
-                                             ("06_convolutions.metrics.json", "06_convolutions.ipynb"),
-                                             ("05_error_analysis.metrics.json", "05_error_analysis.ipynb")])
+@pytest.mark.parametrize(("name", "maker"), [("history.json", "05_training.ipynb"),
+                                             ("07_convolutions.metrics.json", "07_convolutions.ipynb"),
+                                             ("06_error_analysis.metrics.json", "06_error_analysis.ipynb")])
 def test_each_run_folder_artefact_names_its_own_maker(tmp_path, name, maker):
     (tmp_path / name).write_text('{"loss": [0.3, 0.2')
     with pytest.raises(ArtifactError, match=f"re-run {maker} with the same RUN_DIR"):
@@ -225,9 +205,9 @@ def test_a_missing_metrics_file_means_not_the_defaults_not_an_error(tmp_path):
 
 
 def test_write_json_onto_a_folder_names_it_and_leaves_it_alone(tmp_path):
-    path = tmp_path / "04_training.metrics.json"
+    path = tmp_path / "05_training.metrics.json"
     (path / "keep-me").mkdir(parents=True)
-    with pytest.raises(ArtifactError, match=f"^{path} is a folder, so 04_training.metrics.json cannot be saved there"):
+    with pytest.raises(ArtifactError, match=f"^{path} is a folder, so 05_training.metrics.json cannot be saved there"):
         write_json(path, {"test_accuracy": 0.99})
     assert [p.name for p in tmp_path.iterdir()] == [path.name], "no temporary file left"
     assert [p.name for p in path.iterdir()] == ["keep-me"]
@@ -264,10 +244,10 @@ def test_ensure_model_onto_a_folder_fails_at_once_without_training(tmp_path, mon
 
 
 def test_ensure_model_without_its_maker_says_where_to_put_it(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # a learner's copy: no 04 beside it, and none in the repository either
+    monkeypatch.chdir(tmp_path)  # a learner's copy: no 05 beside it, and none in the repository either
     monkeypatch.setattr(mh.layout, "NOTEBOOKS", tmp_path / "not-installed")
-    with pytest.raises(ArtifactError, match="no 04_training.ipynb beside this notebook to make it: put "
-                                            "04_training.ipynb beside it, or run it with the same RUN_DIR first"):
+    with pytest.raises(ArtifactError, match="no 05_training.ipynb beside this notebook to make it: put "
+                                            "05_training.ipynb beside it, or run it with the same RUN_DIR first"):
         mh.ensure_model(tmp_path / "run", "model.keras")
     with pytest.raises(ArtifactError, match="ensure_model makes model.keras and cnn.keras, not mlp.keras"):
         mh.ensure_model(tmp_path / "run", "mlp.keras")
@@ -284,15 +264,15 @@ def test_model_keras_holding_the_cnn_says_so_and_what_to_do(tmp_path):
     with pytest.raises(ArtifactError) as caught:
         load_model(tmp_path / "model.keras")
     assert str(caught.value) == (
-        f"{tmp_path / 'model.keras'} holds 06_convolutions.ipynb's CNN (input (None, 28, 28, 1)), which belongs in "
-        f"cnn.keras, not 04_training.ipynb's dense network (input (None, 784), output (None, 10)): move it aside or "
-        f"delete it and re-run 04_training.ipynb with the same RUN_DIR, which writes it again.")
+        f"{tmp_path / 'model.keras'} holds 07_convolutions.ipynb's CNN (input (None, 28, 28, 1)), which belongs in "
+        f"cnn.keras, not 05_training.ipynb's dense network (input (None, 784), output (None, 10)): move it aside or "
+        f"delete it and re-run 05_training.ipynb with the same RUN_DIR, which writes it again.")
 
 
 def test_cnn_keras_holding_the_dense_network_says_so(tmp_path):
     save_model(tiny_model((784,), 10), tmp_path / "cnn.keras")
-    with pytest.raises(ArtifactError, match=r"holds 04_training.ipynb's dense network \(input \(None, 784\)\), which "
-                                            r"belongs in model.keras, not 06_convolutions.ipynb's CNN"):
+    with pytest.raises(ArtifactError, match=r"holds 05_training.ipynb's dense network \(input \(None, 784\)\), which "
+                                            r"belongs in model.keras, not 07_convolutions.ipynb's CNN"):
         load_model(tmp_path / "cnn.keras")
     assert load_model(save_model(tiny_cnn(), tmp_path / "cnn.keras")).output_shape == (None, 10), "the right one loads"
 
@@ -300,7 +280,7 @@ def test_cnn_keras_holding_the_dense_network_says_so(tmp_path):
 def test_a_model_of_another_shape_is_named_by_its_shapes(tmp_path):
     save_model(tiny_model((784,), 5), tmp_path / "model.keras")  # five digits' worth of outputs
     with pytest.raises(ArtifactError, match=r"holds a model with input shape \(None, 784\) and output shape "
-                                            r"\(None, 5\), not 04_training.ipynb's dense network"):
+                                            r"\(None, 5\), not 05_training.ipynb's dense network"):
         load_model(tmp_path / "model.keras")
     save_model(tiny_model((4,), 3), tmp_path / "mine.keras")
     assert load_model(tmp_path / "mine.keras").output_shape == (None, 3), "a file the series does not know: as it is"
@@ -312,18 +292,18 @@ def test_a_zip_or_a_truncated_model_is_not_a_loadable_model(tmp_path):
     with zipfile.ZipFile(tmp_path / "model.keras", "w") as archive:
         archive.writestr("notes.txt", "not a model")
     with pytest.raises(ArtifactError, match=r"model.keras exists but is not a loadable Keras model \(KeyError: .*\): "
-                                            r"delete it and re-run 04_training.ipynb"):
+                                            r"delete it and re-run 05_training.ipynb"):
         load_model(tmp_path / "model.keras")
     whole = save_model(tiny_cnn(), tmp_path / "cnn.keras").read_bytes()
     (tmp_path / "cnn.keras").write_bytes(whole[: len(whole) // 2])
-    with pytest.raises(ArtifactError, match="cnn.keras exists but is not a loadable Keras model .*06_convolutions"):
+    with pytest.raises(ArtifactError, match="cnn.keras exists but is not a loadable Keras model .*07_convolutions"):
         load_model(tmp_path / "cnn.keras")
 
 
 def test_load_model_from_a_folder_says_it_is_a_folder(tmp_path):
     (tmp_path / "cnn.keras").mkdir()
     with pytest.raises(ArtifactError, match="cnn.keras is a folder, not a model: move it out of the way and re-run "
-                                            "06_convolutions.ipynb"):
+                                            "07_convolutions.ipynb"):
         load_model(tmp_path / "cnn.keras")
 
 
@@ -338,7 +318,7 @@ def test_the_measured_figures_ship_as_package_data_and_read_through_the_constant
     patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
     shipped = {path for pattern in patterns["mnist_helpers"] for path in MEASURED.parent.glob(pattern)}
     assert {MEASURED / "benchmarks.json", MEASURED / "ablations.json"} <= shipped
-    assert "classic MLP" in read_json(mh.MEASURED / "benchmarks.json")["recipes"]  # what 04 reads
+    assert "classic MLP" in read_json(mh.MEASURED / "benchmarks.json")["recipes"]  # what 05 reads
     assert "final recipe" in read_json(mh.MEASURED / "ablations.json")["variants"]
 
 
@@ -393,23 +373,23 @@ def test_the_declaration_gives_each_parameter_its_default_and_range():
     ("RUN_DIR", 3, "RUN_DIR must be a folder's path in quotes, got 3"),
 ])
 def test_check_parameters_reads_the_notebook_and_names_what_is_wrong(tmp_path, monkeypatch, name, value, message):
-    notebook = tmp_path / "04_x.ipynb"
+    notebook = tmp_path / "05_x.ipynb"
     notebook.write_text(json.dumps({"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]},
                                                "source": DECLARATION}]}))
     monkeypatch.chdir(tmp_path)
     values = {name: default for name, (default, _) in read_declaration(DECLARATION).items()}
-    assert check_parameters("04_x.ipynb", values) is True
-    assert check_parameters("04_x.ipynb", {**values, "RUN_DIR": "elsewhere"}) is True, "where artefacts go: no figure"
-    assert check_parameters("04_x.ipynb", {**values, "EPOCHS": 2, "RATE": 1e-3}) is False
+    assert check_parameters("05_x.ipynb", values) is True
+    assert check_parameters("05_x.ipynb", {**values, "RUN_DIR": "elsewhere"}) is True, "where artefacts go: no figure"
+    assert check_parameters("05_x.ipynb", {**values, "EPOCHS": 2, "RATE": 1e-3}) is False
     with pytest.raises(ParameterError) as raised:
-        check_parameters("04_x.ipynb", {**values, name: value})
-    assert str(raised.value).startswith(f"04_x.ipynb: {message}")
+        check_parameters("05_x.ipynb", {**values, name: value})
+    assert str(raised.value).startswith(f"05_x.ipynb: {message}")
 
 
 def test_a_notebook_away_from_its_file_says_its_ranges_go_unchecked(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    assert check_parameters("04_x.ipynb", {"EPOCHS": 0}) is False
-    assert "Cannot find 04_x.ipynb" in capsys.readouterr().out
+    assert check_parameters("05_x.ipynb", {"EPOCHS": 0}) is False
+    assert "Cannot find 05_x.ipynb" in capsys.readouterr().out
 
 
 def test_every_notebook_declares_a_range_for_each_parameter():

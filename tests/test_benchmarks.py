@@ -100,8 +100,8 @@ def a_report(series_seconds=390):
         "matmul_gflops": 200.0, "recipes": summarise(runs, 200.0), "load_seconds": 0.2,
         "profile": {"series MLP": breakdown(10.0, 1.0), "series CNN": breakdown(30.0, 12.0)},
         "series": {"command": "make run", "seconds": series_seconds, "exit_status": 0, "peak_memory_mib": 1500,
-                   "notebooks": {"01_looking_at_the_data.ipynb": 12.3, "04_training.ipynb": 95.0,
-                                 "06_convolutions.ipynb": 150.0}},
+                   "notebooks": {"01_looking_at_the_data.ipynb": 12.3, "05_training.ipynb": 95.0,
+                                 "07_convolutions.ipynb": 150.0}},
         "machine": {"cpu_count": 2}, "versions": {"keras": "3"},
     }
     report["verdicts"] = verdicts(report)
@@ -121,7 +121,7 @@ def test_each_target_gets_a_verdict_from_the_same_figures():
     assert not any("ceiling" in target for target in got), "the share of the ceiling is a figure, not a target"
     assert got["make run: at most 4 minutes"]["measured"] == "6.5 min"
     assert not got["make run: at most 4 minutes"]["met"]
-    assert "06 150 s, 04 95 s" in got["make run: at most 4 minutes"]["in the way"]
+    assert "07 150 s, 05 95 s" in got["make run: at most 4 minutes"]["in the way"]
     assert {row["target"]: row["met"] for row in a_report(240)["verdicts"]}["make run: at most 4 minutes"]
 
 
@@ -132,7 +132,7 @@ def test_the_report_shows_every_figure_and_verdict():
     assert "| series MLP: fit time <= 0.6x the classic MLP's | 0.55x | met | — |" in text
     assert "| augmentation (RandomTranslation) | 12.0 | 40% |" in text
     assert "| dropout | 0.5 | 5% | 9.0 |" in text  # a part within its noise, shown with it
-    assert "in 30 minutes" in text and "**6.5 min**" in text and "01 12, 04 95" in text and "1,500 MiB" in text
+    assert "in 30 minutes" in text and "**6.5 min**" in text and "01 12, 05 95" in text and "1,500 MiB" in text
     assert "make test` is not timed here" in text
 
 

@@ -8,7 +8,7 @@ import pytest
 from mnist_helpers.layout import EXPORT_TAG, ROOT
 from mnist_helpers.series import export
 
-HANDWRITING = {"mnist_helpers/handwriting.py": "07_your_handwriting.ipynb"}
+HANDWRITING = {"mnist_helpers/handwriting.py": "08_your_handwriting.ipynb"}
 
 
 def test_the_exported_modules_are_what_the_notebooks_give(capsys):
@@ -17,8 +17,8 @@ def test_the_exported_modules_are_what_the_notebooks_give(capsys):
 
 @pytest.fixture
 def copy(tmp_path):
-    """A copy of mnist_helpers/handwriting.py and notebook 07, laid out as in the repository."""
-    for relative in ("mnist_helpers/handwriting.py", "notebooks/07_your_handwriting.ipynb"):
+    """A copy of mnist_helpers/handwriting.py and notebook 08, laid out as in the repository."""
+    for relative in ("mnist_helpers/handwriting.py", "notebooks/08_your_handwriting.ipynb"):
         (tmp_path / relative).parent.mkdir(exist_ok=True)
         shutil.copy(ROOT / relative, tmp_path / relative)
     return tmp_path
@@ -36,10 +36,10 @@ def edit_notebook(path, old, new):
 def test_a_changed_line_in_an_exported_cell_is_detected_then_exported(copy, capsys):
     module = copy / "mnist_helpers/handwriting.py"
     head = module.read_text().partition("# --- From notebooks/")[0]
-    edit_notebook(copy / "notebooks/07_your_handwriting.ipynb", "MIN_SIGNAL_TO_NOISE = 20", "MIN_SIGNAL_TO_NOISE = 25")
+    edit_notebook(copy / "notebooks/08_your_handwriting.ipynb", "MIN_SIGNAL_TO_NOISE = 20", "MIN_SIGNAL_TO_NOISE = 25")
     assert export.main(["--check"], root=copy, modules=HANDWRITING) == 1
     printed = capsys.readouterr().out
-    assert "mnist_helpers/handwriting.py is not what notebooks/07_your_handwriting.ipynb exports" in printed
+    assert "mnist_helpers/handwriting.py is not what notebooks/08_your_handwriting.ipynb exports" in printed
     assert "run `python -m mnist_helpers.series.export`" in printed
     assert "-MIN_SIGNAL_TO_NOISE = 20" in printed and "+MIN_SIGNAL_TO_NOISE = 25" in printed
     assert module.read_text().count("MIN_SIGNAL_TO_NOISE = 20") == 1, "--check changes nothing"

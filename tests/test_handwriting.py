@@ -1,4 +1,4 @@
-"""Photo-to-MNIST preprocessing (notebook 07): each MNIST convention, each kind of bad input."""
+"""Photo-to-MNIST preprocessing (notebook 08): each MNIST convention, each kind of bad input."""
 
 import io
 from pathlib import Path
@@ -359,10 +359,10 @@ def test_the_paper_surface_removes_strokes_and_keeps_a_shadow_edge():
 
 @pytest.mark.parametrize("margin", [0, 16], ids=["filling the frame", "16 px of paper round it"])
 def test_sklearn_digits_read_from_a_photo_match_the_direct_route(margin):
-    """UCI optdigits (scikit-learn's bundled copy), drawn as photos as notebook 07 does: dark on white,
+    """UCI optdigits (scikit-learn's bundled copy), drawn as photos as notebook 08 does: dark on white,
     with or without paper round the digit (margin 0: the digit touches the frame, and its broad grey
     strokes cover about 60 % of the image). Polarity stays dark on light, none is refused, and the
-    28x28 result is close to scaling the 8x8 ink directly. The models' accuracies are compared in 07."""
+    28x28 result is close to scaling the 8x8 ink directly. The models' accuracies are compared in 08."""
     datasets = pytest.importorskip("sklearn.datasets")
     images = datasets.load_digits().images[:300].astype("float32") / 16
     gaps = []

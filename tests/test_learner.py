@@ -1,7 +1,7 @@
 """The learner edition (`python -m mnist_helpers learner`): what it removes and what it keeps.
 
 Their code cells are those of notebooks/ (checked here), which the README's quick run of the
-series executes (tests/test_readme.py), with the sample images beside them as 07 expects.
+series executes (tests/test_readme.py), with the sample images beside them as 08 expects.
 """
 
 import errno
@@ -46,7 +46,7 @@ def test_solutions_checks_and_outputs_go_every_lesson_cell_stays(tmp_path):
         assert "<details>" not in "\n".join(text(c) for c in kept), f"{original.name}: untagged solution"
     assert sorted(p.name for p in (tmp_path / "learner" / "images").iterdir()) == sorted(
         p.name for p in (NOTEBOOKS / "images").iterdir()
-    ), "notebook 07's sample images come along"
+    ), "notebook 08's sample images come along"
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The metrics notebook 05 writes out (its own definitions, executed here on their own), each checked
+"""The metrics notebook 06 writes out (its own definitions, executed here on their own), each checked
 on a case small enough to work out by hand."""
 
 import ast
@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "05_error_analysis.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "06_error_analysis.ipynb"
 LESSON = ("confusion_matrix", "errors_only", "per_class_report", "reliability", "accuracy_coverage")
 
 # Three classes. True 0: predicted 0, 0, 1.  True 1: predicted 1, 2.  True 2: predicted 2, 2, 2, 0.
@@ -19,16 +19,16 @@ MATRIX = [[2, 1, 0], [0, 1, 1], [1, 0, 3]]
 
 @pytest.fixture(scope="module")
 def lesson():
-    """The functions notebook 05 defines in its code cells, executed with only NumPy as `np`."""
+    """The functions notebook 06 defines in its code cells, executed with only NumPy as `np`."""
     definitions = {}
     for cell in json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]:
         if cell["cell_type"] != "code":
             continue
         for node in ast.parse("".join(cell["source"])).body:
             if isinstance(node, ast.FunctionDef) and node.name in LESSON:
-                assert node.name not in definitions, f"notebook 05 defines {node.name} twice"
+                assert node.name not in definitions, f"notebook 06 defines {node.name} twice"
                 definitions[node.name] = node
-    assert sorted(definitions) == sorted(LESSON), f"notebook 05 no longer defines {set(LESSON) - set(definitions)}"
+    assert sorted(definitions) == sorted(LESSON), f"notebook 06 no longer defines {set(LESSON) - set(definitions)}"
     namespace = {"np": np}
     exec(compile(ast.Module(body=list(definitions.values()), type_ignores=[]), str(NOTEBOOK), "exec"), namespace)
     return namespace
@@ -38,8 +38,8 @@ def test_notebook_05_computes_its_lesson_itself():
     cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
     code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
     for name in LESSON:
-        assert f"mh.metrics.{name}" not in code, f"notebook 05 should use its own {name}, not a package's"
-        assert f"{name}(" in code.replace(f"def {name}(", ""), f"notebook 05 defines {name} but never uses it"
+        assert f"mh.metrics.{name}" not in code, f"notebook 06 should use its own {name}, not a package's"
+        assert f"{name}(" in code.replace(f"def {name}(", ""), f"notebook 06 defines {name} but never uses it"
 
 
 def test_confusion_matrix_rows_are_truth_columns_are_predictions(lesson):

@@ -88,8 +88,8 @@ def test_checks_are_folded_out_of_the_lesson(path):
 
 @pytest.mark.parametrize("path", [p for p in NOTEBOOKS if "mh.ensure_model(" in p.read_text()], ids=lambda p: p.name)
 def test_a_notebook_that_loads_a_model_checks_its_figures_only_for_the_default_model(path):
-    """05-07 quote the figures of 04's and 06's default models: once a notebook loads one, its checks must
-    also ask how that model was made (an instructor may train a smaller 04, then open 05 at its defaults)."""
+    """06-08 quote the figures of 05's and 07's default models: once a notebook loads one, its checks must
+    also ask how that model was made (an instructor may train a smaller 05, then open 06 at its defaults)."""
     notebook = cells(path)
     loads = next(i for i, c in enumerate(notebook) if "mh.ensure_model(" in source(c))
     after = [source(c) for c in notebook[loads:] if is_check(c) and re.search(r"\bdefaults\b", source(c))]

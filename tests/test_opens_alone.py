@@ -1,4 +1,4 @@
-"""Every notebook opens alone: 05, 06 and 07, each in an empty run folder, run to the end.
+"""Every notebook opens alone: 06, 07 and 08, each in an empty run folder, run to the end.
 
 A file of its own, so that a second test worker (pytest -n 2) runs it beside the quick series.
 """
@@ -11,17 +11,17 @@ import nbformat
 import pytest
 from test_readme import command, summary
 
-# 05, 06 and 07 opened alone, each in an empty run folder: the README's `--only 05`, and the same
-# for 06 and 07 with small parameters. Each trains what it lacks by running the maker notebooks'
+# 06, 07 and 08 opened alone, each in an empty run folder: the README's `--only 06`, and the same
+# for 07 and 08 with small parameters. Each trains what it lacks by running the maker notebooks'
 # lessons (not their checks) in kernels of their own (a maker that needs a model makes it too, as
 # test_runner.py shows with small stand-ins).
 ALONE = {
-    "05": command(".venv/bin/python -m mnist_helpers run --only 05"),
-    "06": ".venv/bin/python -m mnist_helpers run --no-html --only 06 -p TRAIN_SAMPLES 1000 -p EPOCHS 1 "
+    "06": command(".venv/bin/python -m mnist_helpers run --only 06"),
+    "07": ".venv/bin/python -m mnist_helpers run --no-html --only 07 -p TRAIN_SAMPLES 1000 -p EPOCHS 1 "
           "-p EXPERIMENT_SAMPLES 1000 -p EXPERIMENT_EPOCHS 1",
-    "07": ".venv/bin/python -m mnist_helpers run --no-html --only 07 -p TRAIN_SAMPLES 1000",
+    "08": ".venv/bin/python -m mnist_helpers run --no-html --only 08 -p TRAIN_SAMPLES 1000",
 }
-MADE = {"05": ["04_training"], "06": ["04_training"], "07": ["04_training", "06_convolutions"]}
+MADE = {"06": ["05_training"], "07": ["05_training"], "08": ["05_training", "07_convolutions"]}
 
 
 def printed(notebook):

@@ -1,4 +1,4 @@
-"""The learning-curve figures of notebooks 04 and 06 (mnist_helpers.plots)."""
+"""The learning-curve figures of notebooks 05 and 07 (mnist_helpers.plots)."""
 
 import matplotlib
 

@@ -66,9 +66,9 @@ COVERED = {
     "make test": "test_make_commands_are_wired_to_the_runner_and_the_tests (and CI: .ci/run)",
     "export MNIST_NPZ=/path/to/mnist.npz": "tests/test_commands.py: test_doctor_on_a_good_setup",
     ".venv/bin/python -m mnist_helpers run --name quick -f quick.yaml": "test_the_quick_series",
-    ".venv/bin/python -m mnist_helpers run --only 05 -p TRAIN_SAMPLES 3000 -p EPOCHS 2":
+    ".venv/bin/python -m mnist_helpers run --only 06 -p TRAIN_SAMPLES 3000 -p EPOCHS 2":
         "tests/test_opens_alone.py: test_each_later_notebook_opens_alone",
-    ".venv/bin/papermill --help-notebook notebooks/04_training.ipynb": "test_help_notebook",
+    ".venv/bin/papermill --help-notebook notebooks/05_training.ipynb": "test_help_notebook",
     'make run ARGS="--name workshop -p SEED 7"': "test_make_commands_are_wired_to_the_runner_and_the_tests",
     ".venv/bin/papermill notebooks/02_preprocessing.ipynb 02-small.ipynb --cwd notebooks -p TRAIN_SAMPLES 1000 "
     "-p EPOCHS 1": "test_plain_papermill",
@@ -128,20 +128,20 @@ def test_the_quick_series(tmp_path, mnist_path):
         assert (folder / entry["notebook"]).is_file() and (folder / entry["notebook"]).with_suffix(".html").is_file()
         assert entry["seconds"] > 0 and entry["cpu_seconds"] > 0 and 100 < entry["peak_mib"] < 4000, entry
     entries = {entry["notebook"][:2]: entry for entry in result["notebooks"]}
-    training, analysis, cnn = entries["04"], entries["05"], entries["06"]
+    training, analysis, cnn = entries["05"], entries["06"], entries["07"]
     assert training["parameters"]["RUN_DIR"] == str(folder)
     assert training["parameters"]["EPOCHS"] == 2, "what was passed"
     assert training["parameters"]["BATCH_SIZE"] == 256, "and the defaults it ran with"
     assert 0.5 <= training["metrics"]["test_accuracy"] <= 1.0
     assert training["metrics"]["test_errors"] == round(10000 * training["metrics"]["test_error_rate"])
-    # 05 analysed the very model 04 trained in this run folder
+    # 06 analysed the very model 05 trained in this run folder
     assert analysis["metrics"]["test_accuracy"] == pytest.approx(training["metrics"]["test_accuracy"], abs=1e-6)
     assert cnn["parameters"]["EPOCHS"] == 2 and cnn["parameters"]["EXPERIMENT_SAMPLES"] == 1000, "what was passed"
-    assert cnn["parameters"]["BATCH_SIZE"] == default_values(NOTEBOOKS / "06_convolutions.ipynb")["BATCH_SIZE"]
+    assert cnn["parameters"]["BATCH_SIZE"] == default_values(NOTEBOOKS / "07_convolutions.ipynb")["BATCH_SIZE"]
     assert cnn["metrics"]["parameters"] == 108_618
-    # 06 compared its CNN with the very MLP 04 trained in this run folder
+    # 07 compared its CNN with the very MLP 05 trained in this run folder
     assert cnn["metrics"]["mlp_test_errors"] == training["metrics"]["test_errors"]
-    assert entries["07"]["metrics"]["samples"] == 10
+    assert entries["08"]["metrics"]["samples"] == 10
     table = done.stdout[done.stdout.index("headline metrics"):]
     assert "wall s" in done.stdout and "peak MiB" in done.stdout and "test_accuracy=" in table
 

@@ -86,15 +86,15 @@ def test_f_files_are_yaml_without_dates_and_p_wins(tmp_path):
 
 
 @pytest.mark.parametrize(("value", "message"), [
-    ("8", "04_training.ipynb: BATCH_SIZE must be an integer >= 16, got 8"),
-    ("nan", "04_training.ipynb: VALIDATION_SPLIT must be a finite number, got nan"),
-    (".nan", "04_training.ipynb: VALIDATION_SPLIT must be a number, got '.nan'"),
-    ("inf", "04_training.ipynb: LEARNING_RATE must be a finite number, got inf"),
+    ("8", "05_training.ipynb: BATCH_SIZE must be an integer >= 16, got 8"),
+    ("nan", "05_training.ipynb: VALIDATION_SPLIT must be a finite number, got nan"),
+    (".nan", "05_training.ipynb: VALIDATION_SPLIT must be a number, got '.nan'"),
+    ("inf", "05_training.ipynb: LEARNING_RATE must be a finite number, got inf"),
 ])
 def test_a_bad_value_stops_the_run_before_any_notebook_runs(tmp_path, capsys, value, message):
-    """Fail fast: 04's own validation cell runs in the runner, before 03 would have run."""
+    """Fail fast: 05's own validation cell runs in the runner, before 03 would have run."""
     name = message.split(" must")[0].split(": ")[-1]
-    status, out, err = run_in_process(capsys, tmp_path, "--name", "bad", "--only", "03", "04", "-p", name, value)
+    status, out, err = run_in_process(capsys, tmp_path, "--name", "bad", "--only", "03", "05", "-p", name, value)
     assert status == 2 and err == (f"ERROR: {message}. No notebook ran, so the run folder {tmp_path / 'bad'} was "
                                    f"removed; fix the value and run again.\n")
     assert "[1/" not in out, "no notebook started"
@@ -303,16 +303,16 @@ MAKER_PARAMETERS = ('RUN_DIR = "nowhere"  # (a folder)\nSEED = 0  # (0 or more)\
 
 
 def fake_makers(folder):
-    """A fake 04 (saves model.keras) and 06 (needs model.keras, saves cnn.keras), each with a check cell
-    that fails, as 04's memory check failed in 06's kernel: a model made on request runs the lesson only."""
+    """A fake 05 (saves model.keras) and 07 (needs model.keras, saves cnn.keras), each with a check cell
+    that fails, as 05's memory check failed in 07's kernel: a model made on request runs the lesson only."""
     folder.mkdir()
     save = ("import keras\nrun_dir = mh.run_folder(RUN_DIR)\n"
             "model = keras.Sequential([keras.Input((784,)), keras.layers.Dense(UNITS), keras.layers.Dense(10)])\n"
             "mh.save_model(model, run_dir / 'model.keras')\nprint('seed', SEED)")
     failing_check = "# check: never reached by a model made on request\nassert False, 'a check cell ran'"
-    write_notebook(folder / "04_training.ipynb", MAKER_PARAMETERS, "# Training the dense network", save,
+    write_notebook(folder / "05_training.ipynb", MAKER_PARAMETERS, "# Training the dense network", save,
                    failing_check)
-    write_notebook(folder / "06_convolutions.ipynb", MAKER_PARAMETERS, "# The CNN",
+    write_notebook(folder / "07_convolutions.ipynb", MAKER_PARAMETERS, "# The CNN",
                    "import keras\nrun_dir = mh.run_folder(RUN_DIR)\n"
                    "mlp = mh.ensure_model(run_dir, 'model.keras', SEED=SEED)\n"
                    "cnn = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), mlp])\n"
@@ -320,16 +320,16 @@ def fake_makers(folder):
 
 
 def test_ensure_model_runs_the_makers_lessons_in_kernels_of_their_own(tmp_path, monkeypatch, capsys):
-    """Notebook 07 opened alone: 06 runs first, and inside it 04, each once, each without its checks."""
+    """Notebook 08 opened alone: 07 runs first, and inside it 05, each once, each without its checks."""
     fake_makers(tmp_path / "notebooks")
     monkeypatch.chdir(tmp_path / "notebooks")  # where a reader's notebook runs: its makers are beside it
     model = mh.ensure_model(tmp_path / "run", "cnn.keras", SEED=3, UNITS=5)
     printed = capsys.readouterr().out
-    assert "No cnn.keras in" in printed and "running 06_convolutions.ipynb first" in printed
-    assert model.count_params() == 785 * 2 + 3 * 10, "04's own UNITS default: 06 passed only SEED on to it"
+    assert "No cnn.keras in" in printed and "running 07_convolutions.ipynb first" in printed
+    assert model.count_params() == 785 * 2 + 3 * 10, "05's own UNITS default: 07 passed only SEED on to it"
     assert sorted(p.name for p in (tmp_path / "run").iterdir()) == [
-        "04_training.ipynb", "06_convolutions.ipynb", "cnn.keras", "model.keras"]
-    executed = nbformat.read(tmp_path / "run" / "04_training.ipynb", as_version=4)
+        "05_training.ipynb", "07_convolutions.ipynb", "cnn.keras", "model.keras"]
+    executed = nbformat.read(tmp_path / "run" / "05_training.ipynb", as_version=4)
     assert "seed 3" in str(executed.cells), "the caller's SEED reached the nested maker"
     assert not any(CHECK_TAG in cell.metadata.get("tags", []) for cell in executed.cells)
     mh.ensure_model(tmp_path / "run", "cnn.keras", SEED=3)
@@ -345,12 +345,12 @@ def test_ensure_model_refuses_a_parameter_the_maker_lacks(tmp_path, monkeypatch)
 
 
 def test_made_with_defaults_reads_what_each_maker_recorded(tmp_path):
-    mh.write_json(tmp_path / "04_training.metrics.json", {"test_accuracy": 0.99, "default_parameters": True})
+    mh.write_json(tmp_path / "05_training.metrics.json", {"test_accuracy": 0.99, "default_parameters": True})
     assert mh.made_with_defaults(tmp_path, "model.keras")
-    assert not mh.made_with_defaults(tmp_path, "model.keras", "cnn.keras"), "06 has no metrics file yet"
-    mh.write_json(tmp_path / "06_convolutions.metrics.json", {"default_parameters": False})
+    assert not mh.made_with_defaults(tmp_path, "model.keras", "cnn.keras"), "07 has no metrics file yet"
+    mh.write_json(tmp_path / "07_convolutions.metrics.json", {"default_parameters": False})
     assert not mh.made_with_defaults(tmp_path, "model.keras", "cnn.keras")
-    mh.write_json(tmp_path / "04_training.metrics.json", {"test_accuracy": 0.99})  # written before the flag existed
+    mh.write_json(tmp_path / "05_training.metrics.json", {"test_accuracy": 0.99})  # written before the flag existed
     assert not mh.made_with_defaults(tmp_path, "model.keras")
 
 

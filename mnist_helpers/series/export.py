@@ -15,9 +15,9 @@ import sys
 from mnist_helpers.layout import EXPORT_TAG, ROOT
 
 MODULES = {  # module (from the repository's root) -> the notebook it exports from
-    "mnist_helpers/handwriting.py": "07_your_handwriting.ipynb",
-    "mnist_helpers/training.py": "04_training.ipynb",
-    "mnist_helpers/evidence.py": "03_architecture.ipynb",
+    "mnist_helpers/handwriting.py": "08_your_handwriting.ipynb",
+    "mnist_helpers/training.py": "05_training.ipynb",
+    "mnist_helpers/evidence.py": "04_choosing_a_design.ipynb",
 }
 COMMAND = "python -m mnist_helpers.series.export"
 MARKER = f"# --- From notebooks/{{}}: edit it there, then run `{COMMAND}` ---"

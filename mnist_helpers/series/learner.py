@@ -3,7 +3,7 @@
 A copy of the notebooks for a workshop's learners (the "clean" notebooks of fastbook):
 outputs cleared, so they run the cells themselves; the exercise solutions (markdown cells
 tagged `solution`) and the check cells (tagged `remove-cell`) removed; every lesson cell
-stays. nbconvert's own preprocessors do the work. The sample images notebook 07 reads are
+stays. nbconvert's own preprocessors do the work. The sample images notebook 08 reads are
 copied along.
 
 It never costs a learner their work. It never writes into notebooks/ (the lessons themselves).

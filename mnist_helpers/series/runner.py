@@ -2,7 +2,7 @@
 
 Executes the numbered notebooks in order with papermill, in this Python environment's
 kernel, with `notebooks/` as working directory and one run folder shared by all of them, so
-the model notebook 04 saves is the one notebook 05 analyses. Each run gets its own folder
+the model notebook 05 saves is the one notebook 06 analyses. Each run gets its own folder
 under runs/ holding the executed notebooks, their HTML exports, the artefacts and
 summary.json, so two runs never touch each other's files.
 """
@@ -45,7 +45,7 @@ def add_arguments(parser):
     )
     parser.add_argument(
         "--only", nargs="+", default=[], metavar="NB",
-        help="run only these notebooks, by number or name prefix (e.g. --only 01 04)",
+        help="run only these notebooks, by number or name prefix (e.g. --only 01 05)",
     )
     parser.add_argument("--notebooks", type=user_path, default=NOTEBOOKS, help="folder of the numbered notebooks")
     parser.add_argument("--no-html", action="store_true", help="skip the HTML export of each notebook")

@@ -1,9 +1,9 @@
-"""Draw the sample digits that notebook 07 reads: `python -m mnist_helpers.series.samples FOLDER`.
+"""Draw the sample digits that notebook 08 reads: `python -m mnist_helpers.series.samples FOLDER`.
 
 They are drawn by this program, not written by hand: they test the preprocessing, while the
 notebook reads real handwriting by other people from scikit-learn's bundled UCI optdigits.
 
-Introduced in notebook 07. Each digit is drawn with pen strokes, then given the look of a
+Introduced in notebook 08. Each digit is drawn with pen strokes, then given the look of a
 real picture: a clean scan, a thick marker on a tall page, chalk on a blackboard, ballpoint
 photographed in uneven light (noise, JPEG), a faint pencil, a small digit off in a corner.
 Seeded, so the same Pillow makes the same files; the repository ships them in

@@ -20,10 +20,10 @@ LEARNERS = 30
 
 
 # --- Schedules ----------------------------------------------------------------------------------
-# A schedule lists its sessions in order: ("nb", "04", (1,)) teaches notebook 04 hands-on with its
+# A schedule lists its sessions in order: ("nb", "05", (1,)) teaches notebook 05 hands-on with its
 # exercise 1 in class (the other exercises are homework). While the day has less slack than it
-# asks for, its cuts apply in order, as the guide's "When time runs short" says: ("homework", "03")
-# moves 03's in-class exercises to homework; ("demo", "07") turns 07 into a demo from the
+# asks for, its cuts apply in order, as the guide's "When time runs short" says: ("homework", "04")
+# moves 04's in-class exercises to homework; ("demo", "08") turns 08 into a demo from the
 # instructor's screen, which takes the notebook's compute plus MINUTES_PER_CONCEPT per section.
 
 @dataclass
@@ -48,17 +48,18 @@ FULL_DAY = Schedule(
         ("nb", "04", (1,)),
         ("fixed", "Lunch", 60),
         ("nb", "05", (1,)),
-        ("fixed", "Break", 15),
         ("nb", "06", (1,)),
+        ("fixed", "Break", 15),
         ("nb", "07", (1,)),
+        ("nb", "08", (1,)),
         ("fixed", "Wrap-up: key points of the day, feedback (one up, one down), where next", 15),
     ],
-    cuts=[("demo", "07"), ("homework", "03"), ("homework", "05"), ("homework", "02"), ("demo", "03"),
-          ("homework", "01"), ("homework", "06"), ("homework", "04"), ("demo", "06")],
+    cuts=[("demo", "08"), ("homework", "04"), ("homework", "06"), ("homework", "02"), ("demo", "04"),
+          ("homework", "03"), ("homework", "01"), ("homework", "07"), ("homework", "05"), ("demo", "07")],
 )
 
 HALF_DAY = Schedule(
-    name="Half day (01 to 04)", start="09:00", end="13:00", min_slack=10,
+    name="Half day (01 to 05)", start="09:00", end="13:00", min_slack=10,
     sessions=[
         ("fixed", WELCOME, 10),
         ("nb", "01", (1,)),
@@ -66,10 +67,11 @@ HALF_DAY = Schedule(
         ("fixed", "Break", 15),
         ("nb", "03", (1,)),
         ("nb", "04", (1,)),
+        ("nb", "05", (1,)),
         ("fixed", "Wrap-up and feedback (one up, one down)", 10),
     ],
-    cuts=[("homework", "03"), ("homework", "02"), ("homework", "01"), ("demo", "03"), ("homework", "04"),
-          ("demo", "01")],
+    cuts=[("homework", "04"), ("demo", "04"), ("homework", "03"), ("homework", "02"), ("homework", "01"),
+          ("homework", "05"), ("demo", "01"), ("demo", "02")],
 )
 
 SCHEDULES = (FULL_DAY, HALF_DAY)

@@ -1,4 +1,4 @@
-"""Notebook 06's figure helpers stay readable on a projector (1024x768) and show every run."""
+"""Notebook 07's figure helpers stay readable on a projector (1024x768) and show every run."""
 
 import matplotlib
 
