@@ -7,7 +7,7 @@ import numpy as np
 def compare(design, reference):
     # "better", "worse" or "no clear difference", from the accuracies of several seeds each.
     gap = np.mean(design) - np.mean(reference)
-    spread = max(np.ptp(design), np.ptp(reference))
+    spread = max(np.ptp(design), np.ptp(reference))  # ptp, "peak to peak": highest minus lowest
     if abs(gap) <= spread:
         return "no clear difference"
     return "better" if gap > 0 else "worse"

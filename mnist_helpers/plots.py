@@ -279,28 +279,19 @@ def plot_seed_runs(groups, title, ylabel="accuracy"):
 
 
 def network_diagram(sizes, labels, shown=6):
-    """A dense network as columns of units, each joined to every unit of the next column (notebook 03).
-
-    `sizes` are the layers' widths, input first; `labels` one caption per column. A column draws
-    at most `shown` units, dots standing for the rest, so 784 inputs fit on a slide.
-    """
+    """A dense network: each layer a column of units, joined to every unit of the next (notebook 03)."""
     fig, ax = plt.subplots(figsize=(2.2 * len(sizes), 3.6))
-    columns = []  # (x, the drawn units' heights, whether dots stand for units not drawn)
-    for x, size in enumerate(sizes):
-        ys = np.linspace(1, -1, min(size, shown + 1))
-        cut = size > shown
-        columns.append((x, np.delete(ys, len(ys) // 2) if cut else ys, cut))
-    for (x0, ys0, _), (x1, ys1, _) in zip(columns, columns[1:]):
-        for y0 in ys0:
-            for y1 in ys1:
-                ax.plot([x0, x1], [y0, y1], color="#BBBBBB", lw=0.5, zorder=1)
-    for (x, ys, cut), size, label, color in zip(columns, sizes, labels, CLASS_COLORS):
-        if cut:
+    heights = [np.linspace(1, -1, min(size, shown + 1)) for size in sizes]
+    heights = [np.delete(ys, len(ys) // 2) if size > shown else ys for ys, size in zip(heights, sizes)]
+    for x, (ys0, ys1) in enumerate(zip(heights, heights[1:])):
+        for y0, y1 in ((y0, y1) for y0 in ys0 for y1 in ys1):
+            ax.plot([x, x + 1], [y0, y1], color="#BBBBBB", lw=0.5, zorder=1)
+    for x, (ys, size, label, color) in enumerate(zip(heights, sizes, labels, CLASS_COLORS)):
+        if size > shown:
             ax.text(x, 0, "⋮", ha="center", va="center", fontsize=18, zorder=3)
         ax.scatter([x] * len(ys), ys, s=160, color=color, edgecolor="black", zorder=2)
         ax.text(x, -1.3, f"{label}\n{size:,} units", ha="center", va="top", fontsize=11)
-    ax.set_xlim(-0.6, len(sizes) - 0.4)
-    ax.set_ylim(-1.9, 1.2)
+    ax.set(xlim=(-0.6, len(sizes) - 0.4), ylim=(-1.9, 1.2))
     ax.axis("off")
     fig.tight_layout()
     return fig

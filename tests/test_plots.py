@@ -1,4 +1,4 @@
-"""The learning-curve figures of notebooks 05 and 07 (mnist_helpers.plots)."""
+"""The figures of notebooks 03, 05 and 07 (mnist_helpers.plots): learning curves and the network diagram."""
 
 import matplotlib
 
@@ -57,3 +57,14 @@ def test_plot_histories_puts_runs_on_the_same_axes_with_error_rates_and_stops():
     left, right = ax_loss.get_xlim()
     assert left < 1 and right > 4, "room for the markers at both ends"
     assert fig.legends, "one legend for both panels, below them"
+
+
+def test_the_network_diagram_draws_every_weight_between_the_units_it_shows():
+    fig = plots.network_diagram([784, 512, 10, 3], ["in", "hidden", "out", "tiny"], shown=6)
+    ax = fig.axes[0]
+    units = [len(collection.get_offsets()) for collection in ax.collections]
+    assert units == [6, 6, 6, 3], "at most `shown` units a column; a column of 3 shows all 3"
+    assert len(ax.lines) == 6 * 6 + 6 * 6 + 6 * 3, "every drawn unit joined to every drawn unit of the next column"
+    texts = [text.get_text() for text in ax.texts]
+    assert texts.count("⋮") == 3, "dots only where units are left out"
+    assert "in\n784 units" in texts and "tiny\n3 units" in texts

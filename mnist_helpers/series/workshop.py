@@ -55,7 +55,8 @@ FULL_DAY = Schedule(
         ("fixed", "Wrap-up: key points of the day, feedback (one up, one down), where next", 15),
     ],
     cuts=[("demo", "08"), ("homework", "04"), ("homework", "06"), ("homework", "02"), ("demo", "04"),
-          ("homework", "03"), ("homework", "01"), ("homework", "07"), ("homework", "05"), ("demo", "07")],
+          ("homework", "03"), ("homework", "01"), ("homework", "07"), ("homework", "05"), ("demo", "07"),
+          ("demo", "01")],
 )
 
 HALF_DAY = Schedule(
