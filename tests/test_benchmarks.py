@@ -16,6 +16,7 @@ from benchmarks.commands import readme_command
 from benchmarks.flops import TRAIN, VALID, layer_flops, training_flops
 from benchmarks.recipes import seeds
 from mnist_helpers.layout import MEASURED, ROOT
+from mnist_helpers.series.kernels import lesson_only
 from benchmarks.report import markdown, summarise, verdicts
 
 
@@ -289,10 +290,16 @@ def test_a_search_run_trains_what_it_is_asked_and_keeps_the_rest(tmp_path, monke
         search.main(["--designs", "no such design", "--figures", str(figures)])
 
 
-def test_the_ablation_runs_04_up_to_its_metrics_without_reading_its_own_report(tmp_path):
+def test_the_ablation_runs_05_up_to_its_metrics_without_reading_its_own_report(tmp_path):
     """So that `make ablations` runs before its report exists, or while its format changes."""
     cells = nbformat.read(ablations.measured_part(tmp_path), as_version=4).cells
     assert ablations.METRICS in cells[-1].source
     assert not [cell for cell in cells if ablations.OUT.name in cell.source]
+    dropped = [cell for cell in lesson_only(nbformat.read(ablations.NOTEBOOK, as_version=4)).cells
+               if ablations.OUT.name in cell.source]
+    read_there = {name for cell in dropped for name in re.findall(r"^(\w+) = ", cell.source, re.M)}
+    assert read_there, "the cells that read the report define the names they read into"
+    for cell in (cell for cell in cells if cell.cell_type == "code"):  # nothing kept uses a name only they define
+        assert not {name for name in read_there if re.search(rf"(?<!make )\b{name}\b", cell.source)}, cell.source[:80]
     assert not [cell for cell in cells if "remove-cell" in cell.metadata.get("tags", [])]
     assert any("model.fit(" in cell.source for cell in cells)
