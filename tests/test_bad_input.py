@@ -75,7 +75,10 @@ def test_an_empty_parameters_file_sets_no_parameter(tmp_path, content):
     assert read_parameters([("EPOCHS", "2")], tmp_path / "empty.yaml") == {"EPOCHS": 2}
 
 
-READ_F = "import sys; from mnist_helpers.series.parameters import read_parameters as r; print(r([], sys.argv[1]))"
+# Reads its argument as -f does, and says on stderr how long the read alone took: the interpreter's start-up
+# (which imports Keras) takes longer than the read's 1 s deadline on a busy 2-core machine.
+READ_F = ("import sys, time; from mnist_helpers.series.parameters import read_parameters as r; t = time.monotonic()\n"
+          "try: print(r([], sys.argv[1]))\nfinally: print('read for', time.monotonic() - t, file=sys.stderr)")
 
 
 def read_in_a_process(shell_line, timeout=60):
@@ -95,14 +98,9 @@ def test_f_reads_a_pipe_as_a_file():
     ("(echo 'EPOCHS: 3'; sleep 3) > \"$pipe\" &", "did not end within 1 s"),
 ], ids=["no writer", "a writer that never finishes"])
 def test_f_given_a_pipe_that_never_ends_answers_within_seconds(tmp_path, writer, message):
-    """Timed inside the reading process, around the read alone: the interpreter's start-up (which imports
-    Keras) takes longer than the read's 1 s deadline on a busy 2-core machine."""
     pipe = tmp_path / "pipe"
     os.mkfifo(pipe)
-    timed = READ_F.replace("print(r([], sys.argv[1]))", "import time; t = time.monotonic()\n"
-                           "try: r([], sys.argv[1])\nfinally: print('read for', time.monotonic() - t, file=sys.stderr)")
-    done = subprocess.run(["bash", "-c", f'pipe="{pipe}"; {writer} "{sys.executable}" -c "{timed}" "$pipe"'],
-                          capture_output=True, text=True, timeout=60)
+    done = read_in_a_process(f'pipe="{pipe}"; {writer} $READ "$pipe"', timeout=30)
     assert f"The pipe {pipe} {message}; -f takes a file" in done.stderr, done.stderr
     seconds = float(re.search(r"read for ([0-9.]+)", done.stderr)[1])
     assert seconds < 3, f"the read took {seconds:.1f} s against its 1 s deadline"
