@@ -10,7 +10,14 @@ Import it *before* keras: it keeps TensorFlow's start-up log lines (oneDNN notic
 probes) out of notebook outputs. Nothing is downloaded on import.
 """
 
-from mnist_helpers._quiet import quiet_tensorflow_startup
+from mnist_helpers._python import python_problem
+
+try:
+    from mnist_helpers._quiet import quiet_tensorflow_startup
+except ModuleNotFoundError:  # nothing installed: on a Python TensorFlow does not support, that is why
+    if python_problem():
+        raise SystemExit(python_problem()) from None
+    raise
 
 quiet_tensorflow_startup()
 
@@ -31,6 +38,7 @@ from mnist_helpers.data import (  # noqa: E402
     MnistDataError,
     load_mnist,
     prepare_dense,
+    shuffled,
 )
 from mnist_helpers.layout import MEASURED  # noqa: E402
 from mnist_helpers.params import ParameterError, check_parameters  # noqa: E402
@@ -56,6 +64,7 @@ __all__ = [
     "read_json",
     "run_folder",
     "save_model",
+    "shuffled",
     "warmup_cosine",
     "write_json",
 ]

@@ -1,7 +1,7 @@
 """Find, download and verify MNIST; the dense-network preprocessing as one function.
 
-`load_mnist` is introduced in notebook 01; `prepare_dense` packages the three steps that
-notebook 02 writes out by hand.
+`load_mnist` is introduced in notebook 01; `shuffled` is notebook 02's shuffle before the split;
+`prepare_dense` packages the three steps that notebook 02 writes out by hand.
 """
 
 import errno
@@ -16,6 +16,7 @@ import numpy as np
 from mnist_helpers.layout import user_path
 
 ENV_VAR = "MNIST_NPZ"  # path to an offline copy of mnist.npz; checked before the Keras cache
+SPLIT_SEED = 42  # the seed of the series' one shuffle before the validation split (notebook 02)
 ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 ORIGIN_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
 
@@ -190,6 +191,16 @@ def load_mnist(path=None, download=True):
         found = download_to_cache()
     arrays = read_verified(found)
     return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
+
+
+def shuffled(images, labels, seed=SPLIT_SEED):
+    """The training set in the series' one fixed random order: notebook 02's shuffle before the split.
+
+    Every notebook from 03 on shuffles with this seed, so `validation_split=0.1` (the last 10 %)
+    holds out the same 6,000 random digits everywhere, whatever seed the training itself uses.
+    """
+    order = np.random.default_rng(seed).permutation(len(labels))
+    return images[order], labels[order]
 
 
 def prepare_dense(images, labels, num_classes=10):

@@ -4,7 +4,8 @@ import os
 import platform
 import time
 
-from mnist_helpers._quiet import backend_problem
+from mnist_helpers._python import python_problem
+from mnist_helpers._quiet import backend_problem, keras_backend
 from mnist_helpers.data import (
     ENV_VAR,
     MnistDataError,
@@ -17,7 +18,7 @@ from mnist_helpers.data import (
 
 def versions(with_keras=True):
     """Versions of what the series depends on (also recorded in each run's summary); Keras's only with_keras,
-    since importing it fails when its backend cannot load."""
+    since importing it fails when its backend cannot load (then the backend it is set to, read from its settings)."""
     import matplotlib
     import numpy
 
@@ -26,6 +27,8 @@ def versions(with_keras=True):
         import keras
 
         found.update(keras=keras.__version__, keras_backend=keras.backend.backend())
+    else:
+        found["keras_backend"] = f"{keras_backend()[0]} (does not load)"
     found.update(numpy=numpy.__version__, matplotlib=matplotlib.__version__)
     if found.get("keras_backend") == "tensorflow":
         import tensorflow
@@ -48,7 +51,7 @@ def doctor():
     found = versions(with_keras=backend is None)
     for name, value in {**found, **machine()}.items():
         print(f"{name:>14}: {value}")
-    problems = [backend] if backend else []
+    problems = [problem for problem in (python_problem(found["python"]), backend) if problem]
     if "keras" in found and not found["keras"].startswith("3."):
         problems.append("Keras 3 is required: `pip install -r requirements.txt`.")
     try:

@@ -124,27 +124,75 @@ def polarity(gray):
     return sign
 
 
+FALLOFF_DEGREE = 4  # the log of the light is a polynomial of this degree in x and y: vignetting is smooth
+
+
+def light_falloff(gray):
+    """The light's smooth fall-off over the page (vignetting), up to a constant factor.
+
+    The exponential of a polynomial in x and y (FALLOFF_DEGREE), fitted to the slopes of the log
+    grey levels: light multiplies, so a shadow is a step in the log, and its edge (like a stroke's)
+    is a steep slope that the refit leaves out. What remains is the gentle curve of the light.
+    """
+    step = max(1, max(gray.shape) // 128)  # the page in blocks of step x step pixels, 128 a side at most:
+    rows, cols = gray.shape[0] // step, gray.shape[1] // step  # averaging them takes out most of the noise
+    blocks = gray[:rows * step, :cols * step].reshape(rows, step, cols, step).mean(axis=(1, 3))
+    scale = step / max(gray.shape)  # a block's side in page widths: the sums below stay well scaled
+    slope_y, slope_x = np.gradient(np.log(np.maximum(blocks, 0.02)), scale)  # 0.02: black has no log
+    ys, xs = (np.indices(blocks.shape) + 0.5) * scale - 0.5  # block centres, from the page's centre
+    xs, ys, slope_x, slope_y = (a.ravel() for a in (xs, ys, slope_x, slope_y))
+    powers = [(i, j) for i in range(FALLOFF_DEGREE + 1) for j in range(FALLOFF_DEGREE + 1 - i) if i + j > 0]
+    # x_to[k] is xs ** k, by products (np.vander): `**` of a negative number is many times slower
+    x_to, y_to = (np.vander(a, FALLOFF_DEGREE + 1, increasing=True).T for a in (xs, ys))
+    # the slopes of the sum of c x^i y^j: along x, c i x^(i-1) y^j; along y, c j x^i y^(j-1)
+    terms = np.concatenate([np.stack([i * x_to[max(i - 1, 0)] * y_to[j] for i, j in powers], -1),
+                            np.stack([j * x_to[i] * y_to[max(j - 1, 0)] for i, j in powers], -1)])
+    slopes = np.concatenate([slope_x, slope_y])
+    kept = np.ones(len(slopes), bool)
+    for _ in range(4):  # each refit leaves out the slopes far steeper than the fit's typical miss
+        fitted = terms[kept]  # least squares by the normal equations, as in `polarity` (+ 1e-6: a flat page)
+        coefficients = np.linalg.solve(fitted.T @ fitted + 1e-6 * np.eye(len(powers)), fitted.T @ slopes[kept])
+        miss = np.abs(slopes - terms @ coefficients)
+        kept = miss <= 3 * np.median(miss[kept]) + 1e-3
+    y = np.arange(gray.shape[0], dtype="float32")[:, None] / max(gray.shape) - 0.5  # a column and a row of the
+    x = np.arange(gray.shape[1], dtype="float32")[None, :] / max(gray.shape) - 0.5  # page: each term their product
+    # in float32, as the image: in float64 the closings of `paper_surface` would take twice as long
+    return np.exp(sum(c * x ** i * y ** j for c, (i, j) in zip(coefficients.astype("float32"), powers)))
+
+
 PAPER_WINDOW = 0.5  # the square's side, as a share of the image's longer side: broad strokes of a digit that
 # fills the frame go too; a shadow reaching the page's edge stays (edges repeat outwards)
 
 
 def paper_surface(gray, sign):
-    """The paper's brightness under the ink: a grey-level closing (dark ink) or opening (light ink).
+    """The paper's brightness under the ink: a grey-level closing (dark ink) or opening (light ink),
+    of the image as it is and of the image with the light's fall-off divided out; the closer of the two.
 
     A PAPER_WINDOW-wide square slides over the image: the brightest level it finds, then the
     darkest of those (the other way round for light ink). Strokes, thinner than the square,
-    vanish; the light and shadows, broader than it, stay, however sharp their edges.
+    vanish; the light and shadows, broader than it, stay, however sharp their edges. But where a
+    shadow's edge meets darkening corners, no square fits in the shadow without reaching the lit
+    side or brighter paper: there the closing is too bright, a broad dark pit that looks like ink.
+    Without the fall-off the shadow is a plain step, which the closing follows.
     """
+    falloff = light_falloff(gray)  # the light multiplies paper and ink alike, whatever their colours
+    as_is, evened = square_filter(gray, sign), square_filter(gray / falloff, sign) * falloff
+    return np.minimum(as_is, evened) if sign < 0 else np.maximum(as_is, evened)  # both miss only on the ink's side
+
+
+def square_filter(gray, sign):
+    """The PAPER_WINDOW-wide closing (dark ink, sign -1) or opening (light ink, +1), the page's edges repeated."""
     size = 2 * round(PAPER_WINDOW * max(gray.shape) / 2) + 1  # odd: centred on its pixel
-    surface = np.pad(gray, size // 2, mode="edge")  # the page, its edge pixels repeated outwards
+    # the page, its edge pixels repeated outwards: half a square gives what repeating them for ever would
+    surface = np.pad(gray, size // 2, mode="edge")
     for reduce in ((np.maximum, np.minimum) if sign < 0 else (np.minimum, np.maximum)):
         for _ in range(2):  # a square: down the columns, then (transposed) along the rows
             padded = np.pad(surface, ((size // 2, size // 2), (0, 0)), mode="edge")
             rows = len(surface)
-            surface = padded[:rows]
+            surface = padded[:rows].copy()  # a copy, updated in place: no new image for each shift
             for shift in range(1, size):  # the column around each pixel, one row further at a time
-                surface = reduce(surface, padded[shift:shift + rows])
-            surface = surface.T
+                reduce(surface, padded[shift:shift + rows], out=surface)
+            surface = np.ascontiguousarray(surface.T)  # rows contiguous in memory: the loop above runs fastest
     return surface[size // 2:size // 2 + gray.shape[0], size // 2:size // 2 + gray.shape[1]]
 
 

@@ -15,7 +15,15 @@ import pytest
 from conftest import right_shapes
 
 from mnist_helpers import data
-from mnist_helpers.data import ENV_VAR, MnistDataError, find_mnist, load_mnist, prepare_dense, read_verified
+from mnist_helpers.data import (
+    ENV_VAR,
+    MnistDataError,
+    find_mnist,
+    load_mnist,
+    prepare_dense,
+    read_verified,
+    shuffled,
+)
 
 TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
 TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
@@ -208,6 +216,17 @@ def test_prepare_dense_flattens_scales_and_one_hots():
     assert x.min() == 0.0 and x.max() == 1.0
     assert x[0, 29] == pytest.approx(images[0, 1, 1] / 255)
     assert y.tolist() == [[0, 0, 0, 1, 0, 0, 0, 0, 0, 0], [1, 0, 0, 0, 0, 0, 0, 0, 0, 0]]
+
+
+def test_shuffled_is_one_fixed_permutation_whatever_the_training_seed():
+    images, labels = np.arange(100 * 4).reshape(100, 2, 2), np.arange(100) % 10
+    x, y = shuffled(images, labels)
+    np.random.seed(0)  # a training seed must not move the split
+    x_again, y_again = shuffled(images, labels)
+    assert np.array_equal(x, x_again) and np.array_equal(y, y_again)
+    assert not np.array_equal(y, labels) and sorted(y.tolist()) == sorted(labels.tolist())  # reordered, nothing lost
+    assert np.array_equal(x[:, 1, 1], x[:, 0, 0] + 3)  # each image stays whole
+    assert np.array_equal(x[:, 0, 0] // 4 % 10, y)  # and keeps its own label
 
 
 @pytest.mark.parametrize(

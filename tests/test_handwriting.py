@@ -382,3 +382,39 @@ def test_soft_strokes_filling_the_frame_are_not_taken_for_a_blank_page():
     for ink in digits.images[digits.target == 0].astype("float32") / 16:
         soft = Image.fromarray(1 - ink).resize((64, 64), Image.Resampling.BILINEAR)
         hw.to_mnist(np.asarray(soft))  # raises DigitImageError if refused
+
+
+def in_slanting_shadow(vignetting, angle, soft, depth, offset, seed, shape=(480, 640)):
+    """A photo of a blank page with strong vignetting (corners at about 57 % of the centre's light for 1.0)
+    and a shadow `depth` deep over its right part, its edge `soft` pixels wide, at `angle` degrees through
+    (offset x width, mid-height), meeting the frame near a dark corner; sensor noise 0.01."""
+    rows, cols = np.indices(shape)
+    r, c = rows / shape[1] - 0.5 * shape[0] / shape[1], cols / shape[1] - 0.5
+    across = (cols - offset * shape[1]) * np.cos(np.deg2rad(angle)) + (rows - shape[0] / 2) * np.sin(np.deg2rad(angle))
+    light = (0.9 - vignetting * (r**2 + c**2)) * (1 - depth * np.clip(across / soft, 0, 1))
+    return np.clip(light + np.random.default_rng(seed).normal(0, 0.01, shape), 0, 1)
+
+
+SLANTING_SHADOWS = {  # in_slanting_shadow's (vignetting, angle, soft, depth, offset, seed)
+    "sharp edge": (1.0, 60, 5, 0.3, 0.6, 161),
+    "soft deep edge": (1.0, 60, 30, 0.5, 0.6, 173),
+    "edge left of centre": (1.0, 60, 5, 0.5, 0.4, 164),  # was refused as two digits side by side
+    "the notebook's vignetting": (0.6, 80, 5, 0.3, 0.6, 113),
+}
+
+
+@pytest.mark.parametrize("shadow", SLANTING_SHADOWS.values(), ids=SLANTING_SHADOWS.keys())
+def test_a_blank_page_half_in_shadow_with_dark_corners_is_refused_as_blank(shadow):
+    """Issue 27: where a slanting shadow's edge meets a darkening corner, the closing alone left a broad dark
+    pit (30 to 60 times the noise) read as a digit; with the light's fall-off divided out, it is paper."""
+    with pytest.raises(hw.DigitImageError, match=r"^No ink found: .* Is the page blank\? Photograph the digit"):
+        hw.to_mnist(jpeg(in_slanting_shadow(*shadow)))
+
+
+def test_a_faint_digit_on_that_page_by_its_dark_corner_is_read():
+    """Dividing out the fall-off does not flatten a digit: a stroke 30 % darker than the paper under it, by the
+    page's dark top-left corner, in the first slanting shadow above, reads as it does on clean paper."""
+    stroke = drawing(size=(640, 480)).astype("float32") / 255  # 1 paper, 0 ink: the L near the top-left corner
+    steps = hw.preprocess_steps(jpeg(in_slanting_shadow(*SLANTING_SHADOWS["sharp edge"]) * (1 - 0.3 * (1 - stroke))))
+    assert steps["polarity"] == "dark on light"
+    assert np.abs(steps["mnist"] - hw.to_mnist(png(drawing(size=(640, 480))))).mean() < 0.03
