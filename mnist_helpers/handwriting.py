@@ -5,18 +5,13 @@ blank background, was fitted into a 20x20 box keeping its aspect ratio, anti-ali
 levels, then placed in a 28x28 field so that its centre of mass sits at the centre (pixel
 (14, 14): MNIST's own digits average (14.0, 14.0)). `preprocess_steps` does the same to any
 image and keeps every stage, so the notebook can show them; `to_mnist` returns the result.
+Finding the ink (`paper_surface`: a grey-level closing, with the light's fall-off divided out for
+shadows; `find_ink`: a threshold set by the paper's own noise; `one_digit`: one digit only) is
+told step by step in the notebook.
 
-Finding the ink: the paper's brightness under the ink is estimated at every pixel by a
-grey-level closing (`paper_surface`), so uneven light and shadows broader than the sliding
-square stay paper; the contrast is measured against it. "No digit here" is decided against the
-paper's own noise, not a fixed threshold: the strongest ink must stand out by
-MIN_SIGNAL_TO_NOISE times the noise (`find_ink`), and ink under INK_FLOOR_NOISE times it is dropped.
-One digit: `one_digit` refuses marks side by side (two digits) and drops specks away from the digit.
-
-The steps themselves (read_grayscale to place_by_centre_of_mass) are notebook 08's cells tagged
-`export`, copied below the marker line by `python -m mnist_helpers.series.export`: edit them in
-the notebook. Above it, what the package adds: the whole pipeline for many images and the photos
-of scikit-learn's digits; opening files safely and the labelled sample folders are in image_files.py.
+The steps (read_grayscale to place_by_centre_of_mass) are notebook 08's `export` cells, copied below
+the marker line by `python -m mnist_helpers.series.export`: edit them there. Above it, the pipeline
+for many images and scikit-learn's digits as photos; safe file opening is in image_files.py.
 """
 
 import numpy as np
@@ -24,12 +19,7 @@ from PIL import Image, ImageOps
 
 # Reading image files safely (mnist_helpers/image_files.py); the exported steps below use these names.
 from mnist_helpers.image_files import (  # noqa: F401  (mh.handwriting.labelled_images, .DigitImageError, ...)
-    DigitImageError,
-    checked_grey_levels,
-    labelled_images,
-    on_paper,
-    opened_image,
-)
+    DigitImageError, checked_grey_levels, labelled_images, on_paper, opened_image)
 
 
 def preprocess_steps(source):
