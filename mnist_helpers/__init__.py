@@ -15,8 +15,8 @@ from mnist_helpers._python import python_problem
 try:
     from mnist_helpers._quiet import quiet_tensorflow_startup
 except ModuleNotFoundError:  # nothing installed: on a Python TensorFlow does not support, that is why
-    if python_problem():
-        raise SystemExit(python_problem()) from None
+    if problem := python_problem():
+        raise SystemExit(problem) from None
     raise
 
 quiet_tensorflow_startup()
