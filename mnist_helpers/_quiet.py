@@ -69,8 +69,8 @@ def _uncaught(kind, error, traceback):
 
 
 def quiet_tensorflow_startup():
-    """Check Keras's backend, then import TensorFlow and initialise its devices with stderr silenced
-    (that part is a no-op on other backends). Raises KerasBackendError if the backend cannot load."""
+    """Check Keras's backend, then import TensorFlow, if installed, and initialise its devices with stderr
+    silenced. Raises KerasBackendError if the backend cannot load."""
     global _previous_excepthook
     __tracebackhide__ = True  # IPython shows the message, not this frame
     # Later C++ warnings (e.g. large allocations) honour this variable; a user's own value wins.
@@ -81,7 +81,9 @@ def quiet_tensorflow_startup():
             if sys.excepthook is not _uncaught:
                 _previous_excepthook, sys.excepthook = sys.excepthook, _uncaught
             raise KerasBackendError(problem)
-    if keras_backend()[0] != "tensorflow" or "tensorflow" in sys.modules:
+    # On JAX too: Keras's set_random_seed imports TensorFlow whenever it is installed. Not on PyTorch, which
+    # shares no process with TensorFlow (the two crash together: its environment must not hold TensorFlow).
+    if keras_backend()[0] == "torch" or "tensorflow" in sys.modules or importlib.util.find_spec("tensorflow") is None:
         return
     sys.stderr.flush()
     saved_stderr = os.dup(2)

@@ -177,7 +177,8 @@ def ensure_model(run_dir, filename="model.keras", **parameters):
     model.keras is notebook 05's dense network, cnn.keras notebook 07's CNN (notebooks 06-08
     call this, so that each also runs opened on its own). The maker notebook runs in a kernel
     of its own, with `parameters`, without its check cells (its lesson, not the checks of its
-    text's figures), and its executed copy is kept in run_dir beside the model.
+    text's figures), and its executed copy is kept in run_dir beside the model. With the maker's
+    defaults, its metrics file records so, as its check cell would have.
     """
     __tracebackhide__ = True
     if filename not in MODEL_MAKERS:
@@ -200,12 +201,15 @@ def ensure_model(run_dir, filename="model.keras", **parameters):
         if unknown:
             raise ParameterError(f"{maker.name} declares no parameter {', '.join(unknown)}.")
         run_values = {name: default for name, (default, _) in declared.items()} | parameters
-        check_values(declared, run_values | {"RUN_DIR": str(run_dir)}, maker.name)  # before minutes of training
+        defaults = check_values(declared, run_values | {"RUN_DIR": str(run_dir)}, maker.name)  # before the training
         given = ", ".join(f"{name}={value!r}" for name, value in parameters.items())
         print(f"No {filename} in {run_dir}: running {maker.name} first, in a kernel of its own ({given}). "
               f"This takes a few minutes; its executed copy goes to {run_dir / maker.name}.", flush=True)
         execute_notebook(maker, run_dir / maker.name, {"RUN_DIR": str(run_dir.resolve()), **parameters},
                          checks=False)
+        if defaults:  # what the maker's own (skipped) check cell records for the checks of later notebooks
+            metrics = run_dir / f"{maker.stem}.metrics.json"
+            write_json(metrics, {**read_json(metrics), "default_parameters": True})
         print(f"{maker.name} is done: {model_path} is saved.", flush=True)
     return load_model(model_path)
 

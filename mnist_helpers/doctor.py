@@ -1,5 +1,6 @@
 """`doctor` and `fetch`: the day-before checks for a workshop or a headless run."""
 
+import importlib
 import os
 import platform
 import time
@@ -30,10 +31,9 @@ def versions(with_keras=True):
     else:
         found["keras_backend"] = f"{keras_backend()[0]} (does not load)"
     found.update(numpy=numpy.__version__, matplotlib=matplotlib.__version__)
-    if found.get("keras_backend") == "tensorflow":
-        import tensorflow
-
-        found["tensorflow"] = tensorflow.__version__
+    backend = found["keras_backend"]
+    if backend in ("tensorflow", "jax", "torch"):  # the backend's own version (its package is importable here)
+        found[backend] = importlib.import_module(backend).__version__
     return found
 
 

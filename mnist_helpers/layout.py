@@ -15,6 +15,7 @@ NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"  # the numbered lessons: 01_looking_at_t
 # Jupyter Book's, which drops such cells from a book for the same reason.
 CHECK_TAG = "remove-cell"
 SOLUTION_TAG = "solution"  # a markdown cell holding a folded exercise solution
+SETUP_TAG = "setup"  # the folded first code cell: installs the helper package where it is missing (Colab)
 EXPORT_TAG = "export"  # a code cell copied into a package module (python -m mnist_helpers.series.export)
 
 

@@ -10,8 +10,8 @@ of these forms:
     (a file, or "")          a path to an existing file, or empty
     (a folder)               a folder's path (made or checked where it is used)
 
-The notebook's one visible validation line, `defaults = mh.check_parameters(...)`, and the
-runner's fail-fast read that same declaration, so a range is written once. papermill injects
+The notebook's folded check cell after its parameters, `defaults = mh.check_parameters(...)`, and
+the runner's fail-fast read that same declaration, so a range is written once. papermill injects
 whatever a user passes, typed as YAML (`-p EPOCHS ten` arrives as text); every bad value
 becomes one line naming the parameter, what it must be, and what it got.
 """
@@ -25,6 +25,7 @@ import re
 import tokenize
 from pathlib import Path
 
+from mnist_helpers._quiet import keras_backend
 from mnist_helpers.layout import user_path
 
 # Where the data comes from and where artefacts go change no figure the text quotes.
@@ -152,7 +153,9 @@ def check_value(name, value, default, allowed):
 
 
 def check_values(declared, values, notebook_name):
-    """Check every declared parameter's value; return True when all but LOCATIONS have their defaults."""
+    """Check every declared parameter's value; return True when all but LOCATIONS have their defaults and
+    Keras runs on TensorFlow: the series' backend, where the text's figures were measured (another backend
+    draws other random weights)."""
     __tracebackhide__ = True
     for name, (default, allowed) in declared.items():
         try:
@@ -161,7 +164,8 @@ def check_values(declared, values, notebook_name):
             raise ParameterError(f"{notebook_name}: {name} is not set; run the parameters cell.") from None
         except ParameterError as error:
             raise ParameterError(f"{notebook_name}: {error}") from None
-    return all(values[name] == default for name, (default, _) in declared.items() if name not in LOCATIONS)
+    defaults = all(values[name] == default for name, (default, _) in declared.items() if name not in LOCATIONS)
+    return defaults and keras_backend()[0] == "tensorflow"
 
 
 def check_parameters(notebook_name, namespace):
@@ -169,9 +173,9 @@ def check_parameters(notebook_name, namespace):
 
     `notebook_name` is the notebook's file, found in the working folder (where Jupyter,
     nbval and papermill run a notebook); `namespace` is the notebook's globals(). Returns
-    True when every parameter has its default value, so the hidden check cells know whether
-    the text's figures apply. A notebook copied away from its file cannot read its ranges: it
-    says so and returns False.
+    check_values' answer, so that the folded check cells know whether the text's figures
+    apply. A notebook copied away from its file cannot read its ranges: it says so and
+    returns False.
     """
     __tracebackhide__ = True
     path = Path(notebook_name)

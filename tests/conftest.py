@@ -43,20 +43,21 @@ def right_shapes(**overrides):
 # --- Exercise solutions run after their notebook -------------------------------------------
 # nbval executes each notebook's code cells in one kernel. The ```python blocks folded away in
 # its `solution` cells (the <details> answers the learner edition removes) are then run in the
-# same kernel, in order, so every stated result is checked against the notebook's own state.
+# same kernel, in order, each followed by its check: the asserts of the result the answer states,
+# in an HTML comment right after the block (`<!-- check ... -->`), which rendered markdown hides.
 
-SOLUTION_CODE = re.compile(r"```python\n(.*?)```", re.S)
+SOLUTION_CODE = re.compile(r"```python\n(.*?)```(?:\n<!-- check\n(.*?)-->)?", re.S)
 SUMMARY = re.compile(r"<summary>(.*?)</summary>", re.S)
 
 
 def solution_blocks(notebook):
-    """(title, code) of every ```python block in the notebook's solution cells, in order."""
+    """(title, code) of every ```python block in the notebook's solution cells, in order, with its check."""
     for cell in notebook["cells"]:
         if cell["cell_type"] == "markdown" and SOLUTION_TAG in cell.get("metadata", {}).get("tags", []):
             text = "".join(cell["source"])
             title = SUMMARY.search(text)
-            for code in SOLUTION_CODE.findall(text):
-                yield (title.group(1).strip() if title else "solution"), code
+            for code, check in SOLUTION_CODE.findall(text):
+                yield (title.group(1).strip() if title else "solution"), code + check
 
 
 def pytest_collection_modifyitems(session, config, items):

@@ -5,14 +5,16 @@ them in JupyterLab would see them.
 """
 
 import ast
+import importlib.util
 import json
 import re
+import subprocess
 import sys
 
 import papermill
 import pytest
 
-from mnist_helpers.layout import CHECK_TAG, NOTEBOOK_PATTERN
+from mnist_helpers.layout import CHECK_TAG, NOTEBOOK_PATTERN, ROOT, SETUP_TAG
 from mnist_helpers.layout import NOTEBOOKS as FOLDER
 
 NOTEBOOKS = sorted(FOLDER.glob(NOTEBOOK_PATTERN))
@@ -61,9 +63,10 @@ def test_parameters_cell_is_plain_documented_and_validated(path):
     assert sorted(inspected) == sorted(names), "papermill must see every parameter (no '=' in comments)"
     for name, info in inspected.items():
         assert info["help"], f"{name} needs a comment saying what it does and its range"
-    following = source(cells(path)[index + 1]).split("  #")[0]
-    assert following == f'defaults = mh.check_parameters("{path.name}", globals())', (
-        "one visible validation line: it reads the ranges from the parameters cell (mnist_helpers.params)")
+    following = cells(path)[index + 1]
+    assert is_check(following), "the validation is a check: folded, and out of the learner edition"
+    assert source(following).splitlines()[-1] == f'defaults = mh.check_parameters("{path.name}", globals())', (
+        "it reads the ranges from the parameters cell (mnist_helpers.params)")
 
 
 def is_check(cell):
@@ -116,10 +119,39 @@ def test_some_cells_are_checked_by_nbval(path):
     assert tagged(path, "nbval-check-output"), "tag the cells whose output is deterministic"
 
 
+def setup_cell(path):
+    first = next(c for c in cells(path) if c["cell_type"] == "code")
+    assert SETUP_TAG in first["metadata"].get("tags", []) and first["metadata"]["jupyter"]["source_hidden"] is True
+    return source(first)
+
+
+def test_every_notebook_has_the_same_setup_cell_installing_the_release_of_its_version():
+    (setup,) = {setup_cell(path) for path in NOTEBOOKS}
+    (version,) = re.findall(r'^version = "(.+)"', (ROOT / "pyproject.toml").read_text(), re.M)
+    assert f'"git+https://github.com/OWNER/REPO@v{version}"' in setup, "the notebooks' own release"
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_without_the_helper_package_the_first_cell_says_how_to_install_it(path, monkeypatch):
-    """A learner's copy in a Python without mnist_helpers: one sentence, not a bare ModuleNotFoundError."""
-    first = next(source(c) for c in cells(path) if c["cell_type"] == "code")
-    monkeypatch.setitem(sys.modules, "mnist_helpers", None)  # `import mnist_helpers` now fails as if absent
-    with pytest.raises(SystemExit, match=r"mnist_helpers is not installed: .*pip install -r requirements.txt -e \."):
-        exec(first, {})
+def test_a_colab_badge_opens_the_notebook_itself(path):
+    assert (f"(https://colab.research.google.com/github/OWNER/REPO/blob/main/notebooks/{path.name})"
+            in source(cells(path)[0]))
+
+
+def test_the_setup_cell_does_nothing_where_the_package_is_installed(monkeypatch):
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: pytest.fail("pip ran though mnist_helpers is here"))
+    exec(setup_cell(NOTEBOOKS[0]), {})
+
+
+def test_the_setup_cell_installs_the_package_where_it_is_missing_or_says_what_to_do(monkeypatch, capsys):
+    """Colab, or a learner's Python without mnist_helpers: pip installs it from MNIST_HELPERS_SOURCE
+    (tests/test_bare_environment.py runs a whole notebook so); a failed install is one sentence."""
+    calls = []
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None)
+    monkeypatch.setattr(subprocess, "run", lambda argv, **k: calls.append(argv) or subprocess.CompletedProcess(argv, 0))
+    monkeypatch.setenv("MNIST_HELPERS_SOURCE", "/some/checkout")
+    exec(setup_cell(NOTEBOOKS[0]), {})
+    assert calls == [[sys.executable, "-m", "pip", "install", "--quiet", "/some/checkout"]]
+    assert "Installing the series' helper package from /some/checkout" in capsys.readouterr().out
+    monkeypatch.setattr(subprocess, "run", lambda argv, **k: subprocess.CompletedProcess(argv, 1))  # offline, say
+    with pytest.raises(SystemExit, match=r"Could not install .* /some/checkout: .*`pip install -r requirements.txt"):
+        exec(setup_cell(NOTEBOOKS[0]), {})

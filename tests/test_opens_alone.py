@@ -1,4 +1,5 @@
-"""Every notebook opens alone: 06, 07 and 08, each in an empty run folder, run to the end.
+"""The later notebooks open alone: 06 and 08, each in an empty run folder, run to the end (08 makes 07's
+model on request, and 07 in turn 05's: what 07 opened alone does).
 
 A file of its own, so that a second test worker (pytest -n 2) runs it beside the quick series.
 """
@@ -9,29 +10,22 @@ import sys
 
 import nbformat
 import pytest
-from test_readme import command, summary
+from test_readme import command, printed, summary
 
-# 06, 07 and 08 opened alone, each in an empty run folder: the README's `--only 06`, and the same
-# for 07 and 08 with small parameters. Each trains what it lacks by running the maker notebooks'
-# lessons (not their checks) in kernels of their own (a maker that needs a model makes it too, as
-# test_runner.py shows with small stand-ins).
+# 06 and 08 opened alone, each in an empty run folder: the README's `--only 06`, and the same for 08
+# with small parameters. Each trains what it lacks by running the maker notebooks' lessons (not their
+# checks) in kernels of their own (a maker that needs a model makes it too, as test_runner.py shows
+# with small stand-ins).
 ALONE = {
     "06": command(".venv/bin/python -m mnist_helpers run --only 06"),
-    "07": ".venv/bin/python -m mnist_helpers run --no-html --only 07 -p TRAIN_SAMPLES 1000 -p EPOCHS 1 "
-          "-p EXPERIMENT_SAMPLES 1000 -p EXPERIMENT_EPOCHS 1",
     "08": ".venv/bin/python -m mnist_helpers run --no-html --only 08 -p TRAIN_SAMPLES 1000",
 }
-MADE = {"06": ["05_training"], "07": ["05_training"], "08": ["05_training", "07_convolutions"]}
-
-
-def printed(notebook):
-    return "".join(output.get("text", "") for cell in nbformat.read(notebook, 4).cells
-                   for output in cell.get("outputs", []))
+MADE = {"06": ["05_training"], "08": ["05_training", "07_convolutions"]}
 
 
 @pytest.mark.slow
 def test_each_later_notebook_opens_alone(tmp_path, mnist_path):
-    """All three at once (they wait on kernels starting more than on the two cores)."""
+    """Both at once (they wait on kernels starting more than on the two cores)."""
     started = {}
     for number, line in ALONE.items():
         (tmp_path / number).mkdir()

@@ -14,7 +14,7 @@ import yaml
 
 from mnist_helpers.layout import ROOT
 
-DEV_ONLY = {"pytest", "nbval", "pytest-xdist", "ruff", "playwright", "psutil"}
+DEV_ONLY = {"pytest", "nbval", "pytest-xdist", "ruff", "playwright", "psutil", "jax", "jaxlib"}
 
 
 def normalise(name):

@@ -20,6 +20,7 @@ import yaml
 
 from mnist_helpers.layout import NOTEBOOK_PATTERN, NOTEBOOKS, ROOT
 from mnist_helpers.series.parameters import default_values
+from test_notebook_anatomy import NOISE
 
 README = (ROOT / "README.md").read_text()
 BIN = Path(sys.executable).parent
@@ -40,11 +41,13 @@ def command(prefix):
     return found
 
 
-def run(line, cwd, timeout=900):
-    """A README command line as a user types it, with .venv/bin/ meaning this environment."""
+def run(line, cwd, timeout=900, exported=()):
+    """A README command line as a user types it, with .venv/bin/ meaning this environment, after the README's
+    `export NAME=value` lines `exported`."""
     argv = [str(BIN / word.removeprefix(".venv/bin/")) if word.startswith(".venv/bin/") else word
             for word in shlex.split(line)]
-    return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    env = os.environ | dict(shlex.split(export)[1].split("=", 1) for export in exported)
+    return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
 
 
 def make_dry_run(target_and_args):
@@ -66,6 +69,7 @@ COVERED = {
     "make test": "test_make_commands_are_wired_to_the_runner_and_the_tests (and CI: .ci/run)",
     "export MNIST_NPZ=/path/to/mnist.npz": "tests/test_commands.py: test_doctor_on_a_good_setup",
     ".venv/bin/python -m mnist_helpers run --name quick -f quick.yaml": "test_the_quick_series",
+    "export KERAS_BACKEND=jax": "test_the_quick_series (the quick series runs on JAX)",
     ".venv/bin/python -m mnist_helpers run --only 06 -p TRAIN_SAMPLES 3000 -p EPOCHS 2":
         "tests/test_opens_alone.py: test_each_later_notebook_opens_alone",
     ".venv/bin/papermill --help-notebook notebooks/05_training.ipynb": "test_help_notebook",
@@ -105,17 +109,29 @@ def test_help_notebook():
         assert name in done.stdout
 
 
+def printed(notebook, stream=None):
+    """What an executed notebook's cells printed (to `stream` only, "stdout" or "stderr", if given)."""
+    return "".join(output.get("text", "") for cell in nbformat.read(notebook, 4).cells
+                   for output in cell.get("outputs", []) if stream in (None, output.get("name")))
+
+
 def summary(folder):
     return json.loads((folder / "summary.json").read_text())
 
 
 @pytest.mark.slow
 def test_the_quick_series(tmp_path, mnist_path):
-    """The README's small run of the whole series, with its parameters file as printed."""
+    """The README's small run of the whole series, with its parameters file as printed, on JAX as the README
+    chooses it: nbval runs every notebook on TensorFlow, so this run is the series' second backend."""
     (quick,) = [block for block in blocks("yaml") if block.startswith("# quick.yaml")]
     (tmp_path / "quick.yaml").write_text(quick)
-    done = run(command(".venv/bin/python -m mnist_helpers run --name quick"), tmp_path)
+    done = run(command(".venv/bin/python -m mnist_helpers run --name quick"), tmp_path,
+               exported=[command("export KERAS_BACKEND=")])
     assert done.returncode == 0, done.stderr[-3000:]
+    assert " on jax " in done.stdout and summary(tmp_path / "runs" / "quick")["versions"]["keras_backend"] == "jax"
+    stored = [printed(notebook, "stderr") for notebook in (tmp_path / "runs" / "quick").glob(NOTEBOOK_PATTERN)]
+    for text in [done.stdout, done.stderr, *stored]:
+        assert not any(word in text for word in NOISE), f"a backend's log line on the terminal or stored: {text}"
     folder = (tmp_path / "runs" / "quick").resolve()
     result = summary(folder)
     assert result["status"] == "complete"

@@ -11,6 +11,9 @@ import sys
 import threading
 import time
 
+from pathlib import Path
+
+import keras
 import nbformat
 import pytest
 import yaml
@@ -21,7 +24,7 @@ from mnist_helpers.__main__ import main
 from mnist_helpers.layout import CHECK_TAG
 from mnist_helpers.series import RunError
 from mnist_helpers.series.parameters import ParametersFileLoader, read_parameters, typed_value
-from mnist_helpers.series import runner
+from mnist_helpers.series import kernels, runner
 from mnist_helpers.series.runner import Interrupted, export_html, new_run_folder, summary_table
 from mnist_helpers.series.usage import own_usage
 
@@ -334,6 +337,29 @@ def test_ensure_model_runs_the_makers_lessons_in_kernels_of_their_own(tmp_path, 
     assert not any(CHECK_TAG in cell.metadata.get("tags", []) for cell in executed.cells)
     mh.ensure_model(tmp_path / "run", "cnn.keras", SEED=3)
     assert "No cnn.keras" not in capsys.readouterr().out, "a model that is there is loaded, not remade"
+
+
+def test_a_model_made_on_request_with_the_defaults_on_tensorflow_says_so_for_the_later_checks(
+        tmp_path, monkeypatch):
+    """The maker runs its lesson only, so its check cell does not record `defaults`: ensure_model does."""
+    fake_makers(tmp_path / "notebooks")
+    monkeypatch.chdir(tmp_path / "notebooks")
+
+    def lesson(notebook, output, parameters, checks=True):  # the maker's lesson, in this process
+        assert checks is False
+        run_dir = Path(parameters["RUN_DIR"])
+        mh.write_json(run_dir / "05_training.metrics.json", {"test_accuracy": 0.9})
+        keras.Sequential([keras.Input((784,)), keras.layers.Dense(10)]).save(run_dir / "model.keras")
+
+    monkeypatch.setattr(kernels, "execute_notebook", lesson)
+    monkeypatch.setenv("KERAS_BACKEND", "tensorflow")
+    for folder, parameters, made_with_defaults in [("defaults", {}, True), ("seed 3", {"SEED": 3}, False),
+                                                   ("units 2 given", {"UNITS": 2}, True)]:
+        mh.ensure_model(tmp_path / folder, "model.keras", **parameters)
+        assert mh.made_with_defaults(tmp_path / folder, "model.keras") is made_with_defaults, folder
+    monkeypatch.setenv("KERAS_BACKEND", "jax")  # another backend draws other weights: the text's figures are not its
+    mh.ensure_model(tmp_path / "jax", "model.keras")
+    assert not mh.made_with_defaults(tmp_path / "jax", "model.keras")
 
 
 def test_ensure_model_refuses_a_parameter_the_maker_lacks(tmp_path, monkeypatch):

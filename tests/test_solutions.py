@@ -21,13 +21,14 @@ HERE = Path(__file__).resolve().parent
 NOTEBOOKS = sorted(FOLDER.glob(NOTEBOOK_PATTERN))
 
 
-def tiny_notebook(path, solution_code):
+def tiny_notebook(path, solution_code, check):
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_code_cell("answer = 6 * 7"),
         nbformat.v4.new_markdown_cell("1. What is `answer`?"),
         nbformat.v4.new_markdown_cell(
-            f"<details><summary>Solution 1</summary>\n\nIt is 42:\n\n```python\n{solution_code}\n```\n</details>",
+            f"<details><summary>Solution 1</summary>\n\nIt is 42:\n\n```python\n{solution_code}\n```\n"
+            f"<!-- check\n{check}\n-->\n</details>",
             metadata={"tags": ["solution"]},
         ),
     ]
@@ -37,9 +38,10 @@ def tiny_notebook(path, solution_code):
 
 @pytest.mark.slow
 def test_a_solution_runs_after_its_notebook_in_the_same_kernel(tmp_path):
-    """A right solution passes after its notebook's cell; a wrong one fails the run (one pytest for both)."""
-    tiny_notebook(tmp_path / "right.ipynb", "assert answer == 42")
-    tiny_notebook(tmp_path / "wrong.ipynb", "assert answer == 41")
+    """A right answer passes its hidden check after its notebook's cell; a wrong one fails the run (one pytest
+    for both)."""
+    tiny_notebook(tmp_path / "right.ipynb", "half = answer // 2", "assert half == 21")
+    tiny_notebook(tmp_path / "wrong.ipynb", "half = answer // 3", "assert half == 21")
     shutil.copy(HERE / "conftest.py", tmp_path / "conftest.py")
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider",
@@ -54,7 +56,7 @@ def test_a_solution_runs_after_its_notebook_in_the_same_kernel(tmp_path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_every_exercise_solution_is_checked_code(path):
-    """Each "Solution N" holds a ```python block that asserts the result its text states."""
+    """Each "Solution N" holds a ```python block, and a check that asserts the result its text states."""
     notebook = json.loads(path.read_text())
     solutions = {}
     for title, code in solution_blocks(notebook):

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mnist_helpers.layout import CHECK_TAG, NOTEBOOK_PATTERN, NOTEBOOKS, SOLUTION_TAG
+from mnist_helpers.layout import CHECK_TAG, NOTEBOOK_PATTERN, NOTEBOOKS, SETUP_TAG, SOLUTION_TAG
 
 # --- The rule (each constant is stated, with its reason, in the guide) -------------------------
 WORDS_PER_MINUTE = 120       # narration, explained aloud in the instructor's words, learners reading along
@@ -100,7 +100,7 @@ def read_notebook(path):
                 counts.checks += text.count("**Check.**")
             if not in_exercises:
                 counts.words += len(WORD.findall(text))
-        elif cell["cell_type"] == "code" and "parameters" not in tags:
+        elif cell["cell_type"] == "code" and not {"parameters", SETUP_TAG} & set(tags):
             if text.lstrip().startswith("# extra code"):
                 counts.extra_cells += 1
             else:

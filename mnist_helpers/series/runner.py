@@ -196,8 +196,8 @@ def _run(args):
     try:
         write_json(folder / "summary.json", summary)
         print(f"Run folder: {folder}")
-        print(f"keras {v['keras']} on {v['keras_backend']} {v.get(v['keras_backend'], '')}, python {v['python']}, "
-              f"{m['cpu_count']} CPUs, {m['platform']}")
+        backend = f"{v['keras_backend']} {v.get(v['keras_backend'], '')}".rstrip()  # with its version, when known
+        print(f"keras {v['keras']} on {backend}, python {v['python']}, {m['cpu_count']} CPUs, {m['platform']}")
         summary["status"] = execute_series(notebooks, given, folder, summary, args.no_html)
         write_json(folder / "summary.json", summary)
     except Interrupted as interrupt:
