@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 INSTALLED_DEV := $(VENV)/.installed-dev
 
-.PHONY: run test lab learner bench search ablations clean
+.PHONY: run test test-extra lab learner bench search ablations clean
 
 $(INSTALLED): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ run: $(INSTALLED)
 test: $(INSTALLED_DEV)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(ARGS)
+
+## make test-extra: what CI runs after make test: the quick series on JAX, a notebook in a Python without the helper package (about 7 minutes)
+test-extra: $(INSTALLED_DEV)
+	$(BIN)/python -m pytest -m extra
 
 ## make lab: open the notebooks in JupyterLab
 lab: $(INSTALLED)

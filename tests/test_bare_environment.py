@@ -15,6 +15,7 @@ from mnist_helpers.layout import NOTEBOOKS, ROOT
 
 
 @pytest.mark.slow
+@pytest.mark.extra  # about a minute: make test-extra
 def test_a_notebook_runs_where_the_helper_package_is_missing(tmp_path, mnist_path):
     bare = tmp_path / "bare"
     subprocess.run([sys.executable, "-m", "venv", bare], check=True)

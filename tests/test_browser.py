@@ -20,7 +20,7 @@ import uuid
 import pytest
 from playwright.sync_api import sync_playwright
 
-from mnist_helpers.layout import CHECK_TAG, NOTEBOOK_PATTERN, ROOT
+from mnist_helpers.layout import CHECK_TAG, NOTEBOOK_PATTERN, ROOT, SETUP_TAG
 from mnist_helpers.layout import NOTEBOOKS as FOLDER
 
 NOTEBOOKS = sorted(FOLDER.glob(NOTEBOOK_PATTERN))
@@ -91,9 +91,10 @@ def expected_images(path):
     return sum("image/png" in output.get("data", {}) for cell in cells for output in cell.get("outputs", []))
 
 
-def checks(path):
-    """How many check cells the notebook holds (stored folded)."""
-    return sum(CHECK_TAG in cell["metadata"].get("tags", []) for cell in json.loads(path.read_text())["cells"])
+def folded_cells(path):
+    """How many cells the notebook stores folded: its check cells and its set-up cell."""
+    return sum(bool({CHECK_TAG, SETUP_TAG} & set(cell["metadata"].get("tags", [])))
+               for cell in json.loads(path.read_text())["cells"])
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -113,7 +114,7 @@ def test_notebook_renders_in_jupyterlab(lab, browser, path):
             time.sleep(0.5)
         assert images.count() == wanted, "every stored figure is rendered as an image"
         folded = page.locator(".jp-Cell .jp-InputPlaceholder")
-        assert folded.count() == checks(path), "each check cell shows as one folded line"
+        assert folded.count() == folded_cells(path), "each check cell, and the set-up cell, shows as one folded line"
         errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
         assert "Traceback" not in " ".join(errors.all_inner_texts()), "an error output is shown"
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -69,7 +69,8 @@ COVERED = {
     "make test": "test_make_commands_are_wired_to_the_runner_and_the_tests (and CI: .ci/run)",
     "export MNIST_NPZ=/path/to/mnist.npz": "tests/test_commands.py: test_doctor_on_a_good_setup",
     ".venv/bin/python -m mnist_helpers run --name quick -f quick.yaml": "test_the_quick_series",
-    "export KERAS_BACKEND=jax": "test_the_quick_series (the quick series runs on JAX)",
+    "export KERAS_BACKEND=jax": "test_the_quick_series[jax] (make test-extra)",
+    "make test-extra": "test_make_commands_are_wired_to_the_runner_and_the_tests (and CI: .ci/run)",
     ".venv/bin/python -m mnist_helpers run --only 06 -p TRAIN_SAMPLES 3000 -p EPOCHS 2":
         "tests/test_opens_alone.py: test_each_later_notebook_opens_alone",
     ".venv/bin/papermill --help-notebook notebooks/05_training.ipynb": "test_help_notebook",
@@ -91,7 +92,9 @@ def test_make_commands_are_wired_to_the_runner_and_the_tests():
     assert make_dry_run('run ARGS="--name workshop -p SEED 7"')[-1] == (
         ".venv/bin/python -m mnist_helpers run --name workshop -p SEED 7")
     assert make_dry_run("test")[-2:] == [".venv/bin/ruff check .", ".venv/bin/python -m pytest "]
-    assert (ROOT / ".ci" / "run").read_text().rstrip().endswith("\nmake test"), "CI runs the README's test command"
+    assert make_dry_run("test-extra")[-1] == ".venv/bin/python -m pytest -m extra"
+    assert (ROOT / ".ci" / "run").read_text().rstrip().endswith("\nmake test\nmake test-extra"), (
+        "CI runs the README's test command, then what stays outside its 10 minutes")
 
 
 def test_make_learner(tmp_path):
@@ -120,15 +123,17 @@ def summary(folder):
 
 
 @pytest.mark.slow
-def test_the_quick_series(tmp_path, mnist_path):
-    """The README's small run of the whole series, with its parameters file as printed, on JAX as the README
-    chooses it: nbval runs every notebook on TensorFlow, so this run is the series' second backend."""
+@pytest.mark.parametrize("backend", ["tensorflow", pytest.param("jax", marks=pytest.mark.extra)])
+def test_the_quick_series(tmp_path, mnist_path, backend):
+    """The README's small run of the whole series, with its parameters file as printed: on TensorFlow, and on
+    JAX as the README chooses it (make test-extra: about six minutes, so CI runs it after make test)."""
     (quick,) = [block for block in blocks("yaml") if block.startswith("# quick.yaml")]
     (tmp_path / "quick.yaml").write_text(quick)
-    done = run(command(".venv/bin/python -m mnist_helpers run --name quick"), tmp_path,
-               exported=[command("export KERAS_BACKEND=")])
+    exported = [command("export KERAS_BACKEND=")] if backend == "jax" else []
+    done = run(command(".venv/bin/python -m mnist_helpers run --name quick"), tmp_path, exported=exported)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert " on jax " in done.stdout and summary(tmp_path / "runs" / "quick")["versions"]["keras_backend"] == "jax"
+    assert f" on {backend} " in done.stdout
+    assert summary(tmp_path / "runs" / "quick")["versions"]["keras_backend"] == backend
     stored = [printed(notebook, "stderr") for notebook in (tmp_path / "runs" / "quick").glob(NOTEBOOK_PATTERN)]
     for text in [done.stdout, done.stderr, *stored]:
         assert not any(word in text for word in NOISE), f"a backend's log line on the terminal or stored: {text}"
