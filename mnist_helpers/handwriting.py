@@ -102,8 +102,7 @@ def polarity(gray):
     terms = np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], axis=-1).reshape(-1, 6)
     paper = np.ones(gray.size, bool)  # the first fit uses every pixel
     for _ in range(2):  # the second fit leaves out what looked like ink, so strokes do not bend the surface
-        fitted = terms[paper]  # least squares by the normal equations: 6 unknowns
-        # (+ 1e-6 on the diagonal keeps the solve from failing on a perfectly flat image)
+        fitted = terms[paper]  # least squares by the normal equations, 6 unknowns (+ 1e-6 on the diagonal: a flat page)
         coefficients = np.linalg.solve(fitted.T @ fitted + 1e-6 * np.eye(6), fitted.T @ gray.ravel()[paper])
         residual = gray - (terms @ coefficients).reshape(gray.shape)
         deviation = smooth3x3(residual - np.median(residual))  # smoothed: one noisy pixel is not a stroke
@@ -124,7 +123,7 @@ def light_falloff(gray):
     grey levels: light multiplies, so a shadow is a step in the log, and its edge (like a stroke's)
     is a steep slope that the refit leaves out. What remains is the gentle curve of the light.
     """
-    step = max(1, max(gray.shape) // 128)  # the page in blocks of step x step pixels, 128 a side at most:
+    step = int(np.ceil(max(gray.shape) / 128))  # the page in blocks of step x step pixels, 128 a side at most:
     rows, cols = gray.shape[0] // step, gray.shape[1] // step  # averaging them takes out most of the noise
     blocks = gray[:rows * step, :cols * step].reshape(rows, step, cols, step).mean(axis=(1, 3))
     scale = step / max(gray.shape)  # a block's side in page widths: the sums below stay well scaled
@@ -155,26 +154,24 @@ PAPER_WINDOW = 0.5  # the square's side, as a share of the image's longer side: 
 
 
 def paper_surface(gray, sign):
-    """The paper's brightness under the ink: a grey-level closing (dark ink) or opening (light ink),
-    of the image as it is and of the image with the light's fall-off divided out; the closer of the two.
+    """The paper's brightness under the ink, the closer of two grey-level closings (dark ink) or openings (light ink):
+    of the image as it is and of the image with the light's fall-off divided out; and the second (evened) alone.
 
-    A PAPER_WINDOW-wide square slides over the image: the brightest level it finds, then the
-    darkest of those (the other way round for light ink). Strokes, thinner than the square,
-    vanish; the light and shadows, broader than it, stay, however sharp their edges. But where a
-    shadow's edge meets darkening corners, no square fits in the shadow without reaching the lit
-    side or brighter paper: there the closing is too bright, a broad dark pit that looks like ink.
-    Without the fall-off the shadow is a plain step, which the closing follows.
+    A PAPER_WINDOW-wide square slides over the image: the brightest level it finds, then the darkest of those (the
+    other way round for light ink). Strokes, thinner than the square, vanish; the light and shadows, broader than it,
+    stay, however sharp their edges. But where a shadow's edge meets darkening corners, no square fits in the shadow
+    without reaching the lit side or brighter paper: there the closing is too bright, a broad dark pit that looks like
+    ink. Without the fall-off the shadow is a plain step, which the closing follows.
     """
     falloff = light_falloff(gray)  # the light multiplies paper and ink alike, whatever their colours
     as_is, evened = square_filter(gray, sign), square_filter(gray / falloff, sign) * falloff
-    return np.minimum(as_is, evened) if sign < 0 else np.maximum(as_is, evened)  # both miss only on the ink's side
+    return (np.minimum(as_is, evened) if sign < 0 else np.maximum(as_is, evened)), evened  # both err inkwards only
 
 
 def square_filter(gray, sign):
     """The PAPER_WINDOW-wide closing (dark ink, sign -1) or opening (light ink, +1), the page's edges repeated."""
     size = 2 * round(PAPER_WINDOW * max(gray.shape) / 2) + 1  # odd: centred on its pixel
-    # the page, its edge pixels repeated outwards: half a square gives what repeating them for ever would
-    surface = np.pad(gray, size // 2, mode="edge")
+    surface = np.pad(gray, size // 2, mode="edge")  # the page's edges repeated: half a square is as good as for ever
     for reduce in ((np.maximum, np.minimum) if sign < 0 else (np.minimum, np.maximum)):
         for _ in range(2):  # a square: down the columns, then (transposed) along the rows
             padded = np.pad(surface, ((size // 2, size // 2), (0, 0)), mode="edge")
@@ -195,15 +192,20 @@ def ink_contrast(gray):
     """
     sign = polarity(gray)
     smooth_gray = smooth3x3(gray)
-    paper = paper_surface(smooth_gray, sign)  # smoothed first, so the paper is not its brightest noise
+    paper, evened = paper_surface(smooth_gray, sign)  # smoothed first, so the paper is not its brightest noise
     # relative to the local paper: under half the light, ink and paper both reflect half as much
     reference = np.maximum(paper if sign < 0 else 1 - paper, 0.05)  # light ink: from the board's level to white
     contrast = sign * (gray - paper) / reference
     smoothed = sign * (smooth_gray - paper) / reference  # smoothed as the paper was: a sharp shadow edge is 0
+    # where the closing rests on the image (a slope of the light, in a small image) its 0 says nothing of the noise:
+    padded = np.pad(smooth_gray, 2, mode="edge")  # there the noise is measured from the evened estimate, capped at
+    nearby = [padded[r:r + gray.shape[0], c:c + gray.shape[1]] for r in range(5) for c in range(5)]  # the brightest
+    lifted = np.minimum(evened, np.max(nearby, axis=0)) if sign < 0 else np.maximum(evened, np.min(nearby, axis=0))
+    for_noise = sign * (smooth_gray - np.where(paper == smooth_gray, lifted, paper)) / reference  # level 2 pixels round
     paper_like = smoothed <= smoothed.max() / 4  # first guess: under a quarter of the strongest mark
     for _ in range(4):  # then only the pixels within 3 noise levels of the paper's level
-        level = np.median(smoothed[paper_like])
-        noise = 1.4826 * float(np.median(np.abs(smoothed[paper_like] - level)))  # a robust standard deviation
+        level, spread = np.median(smoothed[paper_like]), for_noise[paper_like]
+        noise = 1.4826 * float(np.median(np.abs(spread - np.median(spread))))  # a robust standard deviation
         paper_like = np.abs(smoothed - level) <= 3 * max(noise, 1e-6)
     noise = max(noise, 1 / 255 / 3 / float(np.median(reference)))  # at least a third of a grey level
     return contrast - level, smoothed - level, sign, noise  # the paper's level is 0
@@ -224,11 +226,9 @@ def find_ink(gray):
     strongest = float(smoothed[contrast > floor].max(initial=0)) + 0  # where the pixel is ink too (+ 0: no -0.0)
     if strongest < MIN_SIGNAL_TO_NOISE * noise:
         raise DigitImageError(
-            f"No ink found: the strongest mark differs from the paper by {strongest:.1%}, "
-            f"{strongest / noise:.1f} times the paper's own noise ({noise:.2%}); a digit stands out by at least "
-            f"{MIN_SIGNAL_TO_NOISE} times. Is the page blank? Photograph the digit in good light, "
-            f"in dark ink on plain paper."
-        )
+            f"No ink found: the strongest mark differs from the paper by {strongest:.1%}, {strongest / noise:.1f} "
+            f"times the paper's own noise ({noise:.2%}); a digit stands out by at least {MIN_SIGNAL_TO_NOISE} times. "
+            f"Is the page blank? Photograph the digit in good light, in dark ink on plain paper.")
     ink = np.clip((contrast - floor) / (strongest - floor), 0, 1)
     ink[smoothed <= floor] = 0  # a lone noisy pixel is not ink: a stroke is strong over its 3x3 neighbours too
     return ink.astype("float32"), ("dark on light" if sign < 0 else "light on dark")
