@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 INSTALLED_DEV := $(VENV)/.installed-dev
+JAX_VENV := .venv-jax
+INSTALLED_JAX := $(JAX_VENV)/.installed
 
 .PHONY: run test test-extra lab learner bench search ablations clean
 
@@ -18,6 +20,13 @@ $(INSTALLED_DEV): $(INSTALLED) requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# A JAX learner's environment: the learner's pins without TensorFlow, plus jax.
+$(INSTALLED_JAX): requirements.txt requirements-jax.txt pyproject.toml
+	test -x $(JAX_VENV)/bin/python || $(PYTHON) -m venv $(JAX_VENV)
+	grep -v '^tensorflow' requirements.txt > $(JAX_VENV)/requirements-without-tensorflow.txt
+	$(JAX_VENV)/bin/python -m pip install --quiet -r $(JAX_VENV)/requirements-without-tensorflow.txt -r requirements-jax.txt -e .
+	touch $@
+
 ## make run: execute the whole series headlessly into runs/<timestamp>/ (ARGS="-p EPOCHS 3" to change it)
 run: $(INSTALLED)
 	$(BIN)/python -m mnist_helpers run $(ARGS)
@@ -28,8 +37,8 @@ test: $(INSTALLED_DEV)
 	$(BIN)/python -m pytest $(ARGS)
 
 ## make test-extra: what CI runs after make test: the quick series on JAX, a notebook in a Python without the helper package (about 7 minutes)
-test-extra: $(INSTALLED_DEV)
-	$(BIN)/python -m pytest -m extra
+test-extra: $(INSTALLED_DEV) $(INSTALLED_JAX)
+	JAX_BIN=$(JAX_VENV)/bin $(BIN)/python -m pytest -m extra
 
 ## make lab: open the notebooks in JupyterLab
 lab: $(INSTALLED)
@@ -52,4 +61,4 @@ ablations: $(INSTALLED_DEV)
 	$(BIN)/python -m benchmarks.ablations $(ARGS)
 
 clean:
-	rm -rf $(VENV) runs  # not learner/: it may hold a learner's work
+	rm -rf $(VENV) $(JAX_VENV) runs  # not learner/: it may hold a learner's work

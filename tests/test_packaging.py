@@ -14,7 +14,7 @@ import yaml
 
 from mnist_helpers.layout import ROOT
 
-DEV_ONLY = {"pytest", "nbval", "pytest-xdist", "ruff", "playwright", "psutil", "jax", "jaxlib"}
+DEV_ONLY = {"pytest", "nbval", "pytest-xdist", "ruff", "playwright", "psutil"}
 
 
 def normalise(name):
