@@ -36,7 +36,7 @@ test: $(INSTALLED_DEV)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(ARGS)
 
-## make test-extra: what CI runs after make test: the quick series on JAX, a notebook in a Python without the helper package (about 7 minutes)
+## make test-extra: what CI runs after make test: the quick series on JAX, a notebook in a Python without the helper package (about 5 minutes, 1 of them building .venv-jax)
 test-extra: $(INSTALLED_DEV) $(INSTALLED_JAX)
 	JAX_BIN=$(JAX_VENV)/bin $(BIN)/python -m pytest -m extra
 
