@@ -41,11 +41,13 @@ def test_the_readme_table_states_the_rules_minutes(committed):
     notebooks, figures = committed
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for nb in notebooks:
-        row = re.search(rf"^\| {nb.number} \|.*\| (\d+) \+ (\d+) min \|$", readme, re.M)
+        row = re.search(rf"^\| {nb.number} \|.*\| (\d+) \+ (\d+) min(?:, (\d+) optional)? \|$", readme, re.M)
         assert row, f"README.md: no row for notebook {nb.number} in the series table"
-        computed = (rule.teaching_minutes(nb, figures), rule.exercise_minutes(nb, figures))
-        assert (int(row[1]), int(row[2])) == computed, (
-            f"README.md states {row[1]} + {row[2]} min for {nb.stem}; the rule gives {computed[0]} + {computed[1]}")
+        computed = (rule.teaching_minutes(nb, figures), rule.exercise_minutes(nb, figures), rule.optional_minutes(nb))
+        stated = (int(row[1]), int(row[2]), int(row[3] or 0))
+        assert stated == computed, (
+            f"README.md states {row[0]!r} for {nb.stem}; the rule gives {computed[0]} + {computed[1]} min, "
+            f"{computed[2]} optional")
 
 
 @pytest.mark.parametrize("schedule", workshop.SCHEDULES, ids=lambda s: s.name)
@@ -208,3 +210,33 @@ def test_the_command_prints_every_block(capsys):
     out = capsys.readouterr().out
     for name in ("figures", "times", "full-day", "half-day", "sizing"):
         assert f": {name}" in out
+
+
+def test_a_going_further_section_is_counted_apart_from_the_lesson(tmp_path):
+    cells = [
+        cell("markdown", "# 09 · Tiny\n\n**Time:** 5 min teaching, 5 min optional, 10 min exercises."),
+        cell("markdown", "## Why this?\n\n" + "word " * 90),
+        cell("code", "model.fit(x, y)"),
+        cell("markdown", "## Key points\n\n- one\n\n## Exercises\n\n1. Try it."),
+        cell("markdown", "<details><summary>Solution 1</summary>\n\nIt gives 3.\n</details>", tags=["solution"]),
+        cell("markdown", "## Going further (optional): why?\n\n" + "word " * 240),
+        cell("code", "dead = count(model)"),
+        cell("code", "# extra code: the figure\nplt.show()"),
+        cell("code", "assert dead == 3", tags=[CHECK_TAG]),
+        cell("markdown", "## Going further: a second side road\n\n**Check.** Why?"),
+        cell("markdown", "**Next:** notebook 10."),
+    ]
+    path = tmp_path / "09_tiny.ipynb"
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    tiny = rule.read_notebook(path)
+    assert (tiny.concepts, tiny.code_cells, tiny.extra_cells, tiny.checks) == (1, 1, 0, 0)
+    side = tiny.optional
+    assert (side.concepts, side.code_cells, side.extra_cells, side.checks) == (2, 1, 1, 1)
+    assert side.words > 240 and tiny.words < 110  # the side roads' words are theirs, not the lesson's
+    figures = rule.Figures({"09_tiny": 60.0}, {}, {}, "test")
+    # the lesson: its words, one concept, one cell, and the whole notebook's compute (side roads' runs included)
+    assert rule.teaching_minutes(tiny, figures) == rule.round_up(tiny.words / 120 + 2 + 1 + 1) == 5
+    assert rule.optional_minutes(tiny) == rule.round_up(side.words / 120 + 2 * 2 + 1 + 0.5 + 4) == 15
+    assert rule.header_mismatches([tiny], figures) == [
+        "09_tiny: states '5 min teaching, 5 min optional, 10 min exercises.', the rule gives 5 min teaching, "
+        "15 min optional, 10 min exercises"]

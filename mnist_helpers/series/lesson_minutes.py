@@ -27,6 +27,7 @@ ROUND_TO = 5                 # teaching and exercise minutes are rounded up to w
 NOT_CONCEPTS = ("setup", "key points", "exercises", "next", "what we record", "what we keep",
                 "saving what the next notebook needs")
 TRAINS = re.compile(r"\.fit\(|mnist_helpers run|papermill ")
+OPTIONAL = "going further"  # a `## Going further (optional)` section: counted apart, taught only when time allows
 SOLUTION_TITLE = re.compile(r"<summary>\s*Solution\s+(\d+)", re.I)
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’.-][A-Za-z0-9]+)*")
 
@@ -48,6 +49,7 @@ class Notebook:
     checks: int = 0
     exercises: list = field(default_factory=list)
     stated_time: str = ""
+    optional: "Notebook | None" = None  # the "Going further" section's counts, read with the same rule
 
     @property
     def number(self):
@@ -73,6 +75,7 @@ def read_notebook(path):
     nb = json.loads(Path(path).read_text(encoding="utf-8"))
     title = Path(path).stem
     counts = Notebook(stem=Path(path).stem, title=title)
+    section = counts  # the lesson's counts, or (under a "## Going further" heading) the optional section's
     in_exercises = False
     for cell in nb["cells"]:
         text, tags = _text(cell), cell.get("metadata", {}).get("tags", [])
@@ -91,20 +94,23 @@ def read_notebook(path):
                 if heading:
                     name = heading.group(1).strip().lower()
                     in_exercises = name.startswith("exercises")
+                    if name.startswith(OPTIONAL) and counts.optional is None:
+                        counts.optional = Notebook(stem=counts.stem, title="Going further")
+                    section = counts.optional if name.startswith(OPTIONAL) else counts
                     if not name.startswith(NOT_CONCEPTS):
-                        counts.concepts += 1
+                        section.concepts += 1
             found = re.search(r"\*\*Time:\*\*(.*?)(?:\*\*|\n\n|$)", text, re.S)
             if found and not counts.stated_time:
                 counts.stated_time = " ".join(found.group(1).split())
             if "**Check.**" in text:
-                counts.checks += text.count("**Check.**")
+                section.checks += text.count("**Check.**")
             if not in_exercises:
-                counts.words += len(WORD.findall(text))
+                section.words += len(WORD.findall(text))
         elif cell["cell_type"] == "code" and not {"parameters", SETUP_TAG} & set(tags):
             if text.lstrip().startswith("# extra code"):
-                counts.extra_cells += 1
+                section.extra_cells += 1
             else:
-                counts.code_cells += 1
+                section.code_cells += 1
     return counts
 
 
@@ -123,15 +129,25 @@ def compute_minutes(nb, figures):
     return None if wall is None else wall / 60
 
 
+def _reading_minutes(nb):
+    return (nb.words / WORDS_PER_MINUTE + nb.concepts * MINUTES_PER_CONCEPT
+            + nb.code_cells * MINUTES_PER_CODE_CELL + nb.extra_cells * MINUTES_PER_EXTRA_CELL
+            + nb.checks * MINUTES_PER_CHECK)
+
+
 def teaching_minutes(nb, figures):
-    """Narration + concepts + cells + checks + measured compute, rounded up to 5 minutes."""
+    """Narration + concepts + cells + checks + measured compute, rounded up to 5 minutes.
+
+    The compute is the whole notebook's, "Going further" included: a learner who runs all waits for it."""
     compute = compute_minutes(nb, figures)
     if compute is None:
         return None
-    raw = (nb.words / WORDS_PER_MINUTE + nb.concepts * MINUTES_PER_CONCEPT
-           + nb.code_cells * MINUTES_PER_CODE_CELL + nb.extra_cells * MINUTES_PER_EXTRA_CELL
-           + nb.checks * MINUTES_PER_CHECK + compute)
-    return round_up(raw)
+    return round_up(_reading_minutes(nb) + compute)
+
+
+def optional_minutes(nb):
+    """The "Going further" section read with the same rule (its compute is already in the teaching minutes)."""
+    return 0 if nb.optional is None else round_up(_reading_minutes(nb.optional))
 
 
 def exercise_minutes(nb, figures, exercises=None):
@@ -158,8 +174,11 @@ def header_mismatches(notebooks, figures):
         teach, exercises = teaching_minutes(nb, figures), exercise_minutes(nb, figures)
         if teach is None or exercises is None:
             continue
-        stated = [re.search(rf"(\d+)\s*min(?:utes)?\s+{word}", nb.stated_time) for word in ("teaching", "exercise")]
-        if [int(m.group(1)) if m else None for m in stated] != [teach, exercises]:
+        optional = optional_minutes(nb) or None
+        stated = [re.search(rf"(\d+)\s*min(?:utes)?\s+{word}", nb.stated_time)
+                  for word in ("teaching", "optional", "exercise")]
+        if [int(m.group(1)) if m else None for m in stated] != [teach, optional, exercises]:
+            extra = f"{optional} min optional, " if optional else ""
             out.append(f"{nb.stem}: states '{nb.stated_time}', the rule gives {teach} min teaching, "
-                       f"{exercises} min exercises")
+                       f"{extra}{exercises} min exercises")
     return out

@@ -30,6 +30,7 @@ from mnist_helpers.series.lesson_minutes import (
     demo_minutes,
     exercise_minutes,
     header_mismatches,
+    optional_minutes,
     read_notebooks,
     teaching_minutes,
 )
@@ -113,8 +114,8 @@ def render_figures(figures, notebooks):
 
 def render_times(notebooks, figures):
     lines = ["| # | notebook | words | concepts | cells (extra) | checks | compute min | teaching "
-             "| exercises (train) | exercise min | total | as a demo |",
-             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| optional | exercises (train) | exercise min | total | as a demo |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     sums = [0, 0]
     for nb in notebooks:
         teach, exercises = teaching_minutes(nb, figures), exercise_minutes(nb, figures)
@@ -125,10 +126,11 @@ def render_times(notebooks, figures):
         lines.append(
             f"| {nb.number} | {nb.title.split('·', 1)[-1].strip()} | {nb.words:,} | {nb.concepts} | "
             f"{nb.code_cells} ({nb.extra_cells}) | {nb.checks} | {_fmt(compute, 1)} | {_fmt(teach)} | "
+            f"{optional_minutes(nb) or ''} | "
             f"{len(nb.exercises)} ({trains}) | {_fmt(exercises)} | {_fmt(total)} | "
             f"{_fmt(demo_minutes(nb, figures))} |")
     if sums is not None:
-        lines.append(f"| | **all** | | | | | | **{sums[0]}** | | **{sums[1]}** | **{sum(sums)}** "
+        lines.append(f"| | **all** | | | | | | **{sums[0]}** | | | **{sums[1]}** | **{sum(sums)}** "
                      f"({sum(sums) // 60} h {sum(sums) % 60:02d}) | |")
     return "\n".join(lines)
 
