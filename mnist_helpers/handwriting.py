@@ -197,11 +197,11 @@ def ink_contrast(gray):
     reference = np.maximum(paper if sign < 0 else 1 - paper, 0.05)  # light ink: from the board's level to white
     contrast = sign * (gray - paper) / reference
     smoothed = sign * (smooth_gray - paper) / reference  # smoothed as the paper was: a sharp shadow edge is 0
-    # where the closing rests on the image (a slope of the light, in a small image) its 0 says nothing of the noise:
-    padded = np.pad(smooth_gray, 2, mode="edge")  # there the noise is measured from the evened estimate, capped at
-    nearby = [padded[r:r + gray.shape[0], c:c + gray.shape[1]] for r in range(5) for c in range(5)]  # the brightest
+    # where the closing rests on the image (a slope of the light, a small image), take the noise from the evened paper:
+    padded = np.pad(smooth_gray, 2, mode="edge")
+    nearby = [padded[r:r + gray.shape[0], c:c + gray.shape[1]] for r in range(5) for c in range(5)]  # 2 px round
     lifted = np.minimum(evened, np.max(nearby, axis=0)) if sign < 0 else np.maximum(evened, np.min(nearby, axis=0))
-    for_noise = sign * (smooth_gray - np.where(paper == smooth_gray, lifted, paper)) / reference  # level 2 pixels round
+    for_noise = sign * (smooth_gray - np.where(paper == smooth_gray, lifted, paper)) / reference
     paper_like = smoothed <= smoothed.max() / 4  # first guess: under a quarter of the strongest mark
     for _ in range(4):  # then only the pixels within 3 noise levels of the paper's level
         level, spread = np.median(smoothed[paper_like]), for_noise[paper_like]
