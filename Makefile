@@ -11,9 +11,14 @@ INSTALLED_JAX := $(JAX_VENV)/.installed
 
 .PHONY: run test test-extra lab learner bench search ablations clean
 
-$(INSTALLED): requirements.txt pyproject.toml
+# JupyterLab reads default settings from its environment's overrides.json: ours turns off the
+# "get notified about official Jupyter news?" pop-up that would greet every learner (docs/hub.md does the same on a hub).
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
+
+$(INSTALLED): requirements.txt pyproject.toml docs/jupyterlab-overrides.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
+	mkdir -p $(LAB_SETTINGS) && cp docs/jupyterlab-overrides.json $(LAB_SETTINGS)/overrides.json
 	touch $@
 
 $(INSTALLED_DEV): $(INSTALLED) requirements-dev.txt
@@ -36,7 +41,7 @@ test: $(INSTALLED_DEV)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(ARGS)
 
-## make test-extra: what CI runs after make test: the quick series on JAX, a notebook in a Python without the helper package (about 5 minutes, 1 of them building .venv-jax)
+## make test-extra: what CI runs after make test: the quick series on JAX, 06 and 08 opened alone, a notebook in a Python without the helper package (about 8 minutes, 1 of them building .venv-jax)
 test-extra: $(INSTALLED_DEV) $(INSTALLED_JAX)
 	JAX_BIN=$(JAX_VENV)/bin $(BIN)/python -m pytest -m extra
 

@@ -1,7 +1,8 @@
 """The later notebooks open alone: 06 and 08, each in an empty run folder, run to the end (08 makes 07's
 model on request, and 07 in turn 05's: what 07 opened alone does).
 
-A file of its own, so that a second test worker (pytest -n 2) runs it beside the quick series.
+Outside make test's 10 minutes (three minutes of training on two cores): `make test-extra` runs it, and CI
+after make test. tests/test_runner.py checks the same mechanism with small stand-ins inside make test.
 """
 
 import shlex
@@ -24,6 +25,7 @@ MADE = {"06": ["05_training"], "08": ["05_training", "07_convolutions"]}
 
 
 @pytest.mark.slow
+@pytest.mark.extra
 def test_each_later_notebook_opens_alone(tmp_path, mnist_path):
     """Both at once (they wait on kernels starting more than on the two cores)."""
     started = {}

@@ -72,7 +72,7 @@ COVERED = {
     "export KERAS_BACKEND=jax": "test_the_quick_series[jax] (make test-extra)",
     "make test-extra": "test_make_commands_are_wired_to_the_runner_and_the_tests (and CI: .ci/run)",
     ".venv/bin/python -m mnist_helpers run --only 06 -p TRAIN_SAMPLES 3000 -p EPOCHS 2":
-        "tests/test_opens_alone.py: test_each_later_notebook_opens_alone",
+        "tests/test_opens_alone.py: test_each_later_notebook_opens_alone (make test-extra)",
     ".venv/bin/papermill --help-notebook notebooks/05_training.ipynb": "test_help_notebook",
     'make run ARGS="--name workshop -p SEED 7"': "test_make_commands_are_wired_to_the_runner_and_the_tests",
     ".venv/bin/papermill notebooks/02_preprocessing.ipynb 02-small.ipynb --cwd notebooks -p TRAIN_SAMPLES 1000 "
