@@ -1,5 +1,6 @@
 """Where the series keeps things, and the tags that mark notebook cells: defined here once."""
 
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]  # the repository (the package is installed editable)
@@ -17,6 +18,16 @@ CHECK_TAG = "remove-cell"
 SOLUTION_TAG = "solution"  # a markdown cell holding a folded exercise solution
 SETUP_TAG = "setup"  # the folded first code cell: installs the helper package where it is missing (Colab)
 EXPORT_TAG = "export"  # a code cell copied into a package module (python -m mnist_helpers.series.export)
+
+# A code cell that draws a figure says what the figure shows, for a reader who cannot see it, in a comment:
+# "# alt: ...", continued on lines that start "#      ". The HTML export makes it the image's alt text.
+ALT_COMMENT = re.compile(r"^# alt: (.+(?:\n#      .+)*)", re.M)
+
+
+def alt_text(source):
+    """The alt text a code cell's `# alt:` comment gives its figure, on one line; None without one."""
+    found = ALT_COMMENT.search(source)
+    return " ".join(found.group(1).replace("\n#      ", " ").split()) if found else None
 
 
 def user_path(text):

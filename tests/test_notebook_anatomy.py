@@ -14,7 +14,7 @@ import sys
 import papermill
 import pytest
 
-from mnist_helpers.layout import CHECK_TAG, NOTEBOOK_PATTERN, ROOT, SETUP_TAG
+from mnist_helpers.layout import CHECK_TAG, NOTEBOOK_PATTERN, ROOT, SETUP_TAG, alt_text
 from mnist_helpers.layout import NOTEBOOKS as FOLDER
 
 NOTEBOOKS = sorted(FOLDER.glob(NOTEBOOK_PATTERN))
@@ -112,6 +112,17 @@ def test_committed_fresh_clean_and_quiet(path):
             if output.get("name") == "stderr":
                 text = "".join(output["text"])
                 assert not any(word in text for word in NOISE), f"TensorFlow log noise stored: {text[:200]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_figure_says_what_it_shows(path):
+    """Alt text for a reader who cannot see the figure: a `# alt:` comment in each cell that draws one, a sentence or
+    two (the HTML export makes it the image's alt attribute; tests/test_runner.py checks that)."""
+    for index, cell in enumerate(json.loads(path.read_text())["cells"]):
+        if any("image/png" in output.get("data", {}) for output in cell.get("outputs", [])):
+            text = alt_text("".join(cell["source"]))
+            assert text and len(text.split()) >= 8 and text.endswith("."), (
+                f"cell {index} draws a figure: say what it shows in a '# alt: ...' comment of one or two sentences")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

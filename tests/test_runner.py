@@ -386,3 +386,17 @@ def test_the_html_export_leaves_the_check_cells_out(tmp_path):
     export_html(notebook)
     html = (tmp_path / "01_a.html").read_text()
     assert "the lesson" in html and "only for the record" not in html
+
+
+def test_the_html_export_gives_each_figure_its_cells_alt_text(tmp_path):
+    pixel = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="  # 1x1
+    png = nbformat.v4.new_output("display_data", data={"image/png": pixel})
+    described = nbformat.v4.new_code_cell("# extra code: the figure\n# alt: Ten digits in a row, the 1s"
+                                          " & 0s\n#      ordered by slant.\nplt.show()", outputs=[png])
+    bare = nbformat.v4.new_code_cell("plt.show()", outputs=[png])
+    notebook = tmp_path / "01_a.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[described, bare]), notebook)
+    export_html(notebook)
+    html = (tmp_path / "01_a.html").read_text()
+    assert 'alt="Ten digits in a row, the 1s &amp; 0s ordered by slant."' in html
+    assert html.count('alt="No description has been provided for this image"') == 1, "the cell without one"

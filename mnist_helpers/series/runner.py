@@ -15,7 +15,7 @@ import time
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from mnist_helpers.artifacts import read_json, write_json
-from mnist_helpers.layout import CHECK_TAG, NOTEBOOKS, user_path
+from mnist_helpers.layout import CHECK_TAG, NOTEBOOKS, alt_text, user_path
 from mnist_helpers.series import RunError, select_notebooks
 from mnist_helpers.series.kernels import SeriesKernelManager, execute_notebook
 from mnist_helpers.series.parameters import check_known, declared_parameters, defaults, read_parameters, validate
@@ -104,15 +104,30 @@ def describe_failure(error, output):
     return "\n".join(lines)
 
 
+NO_ALT = "No description has been provided for this image"  # what nbconvert writes where a figure has none
+
+
 def export_html(notebook):
-    """The executed notebook as HTML, for a reader: without its check cells."""
+    """The executed notebook as HTML, for a reader: without its check cells, each figure with the alt text its
+    cell's `# alt:` comment gives (nbconvert has no template field for it: it marks every figure's missing
+    alt text with one placeholder, which is replaced here figure by figure, in order)."""
+    import html
+
     import nbconvert
     import nbformat
     from nbconvert.preprocessors import TagRemovePreprocessor
 
+    executed = nbformat.read(notebook, as_version=4)
     exporter = nbconvert.HTMLExporter()
+    exporter.log.setLevel("ERROR")  # its warning about missing alt text: each figure gets its own below
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={CHECK_TAG}), enabled=True)
-    body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
+    body, _ = exporter.from_notebook_node(executed)
+    alts = [alt_text(cell.source) or NO_ALT for cell in executed.cells
+            if cell.cell_type == "code" and CHECK_TAG not in cell.metadata.get("tags", [])
+            for output in cell.get("outputs", []) if "image/png" in output.get("data", {})]
+    pieces = body.split(f'alt="{NO_ALT}"')
+    if len(pieces) == len(alts) + 1:  # one placeholder per figure, in the notebook's order
+        body = pieces[0] + "".join(f'alt="{html.escape(text)}"' + piece for text, piece in zip(alts, pieces[1:]))
     notebook.with_suffix(".html").write_text(body, encoding="utf-8")
 
 
