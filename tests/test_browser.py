@@ -105,6 +105,7 @@ def folded_cells(path):
 
 
 @needs_chromium
+@pytest.mark.extra  # a minute of a browser on two cores: make test-extra, after make test in CI
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_renders_in_jupyterlab(lab, browser, path):
     url, token = lab
