@@ -21,6 +21,7 @@ MINUTES_PER_CODE_CELL = 1    # run a prepared cell and read its output together 
 MINUTES_PER_EXTRA_CELL = 0.5  # a `# extra code` cell: run it, look at the figure
 MINUTES_PER_CHECK = 4        # an in-lesson **Check.**: 2-5 minutes by the series' convention
 MINUTES_PER_EXERCISE = 10    # read, try, compare with the folded solution or a neighbour
+DEMO_NARRATION = 0.5         # a demo from the instructor's screen says the text's main points aloud: half of it
 ROUND_TO = 5                 # teaching and exercise minutes are rounded up to whole 5-minute blocks
 # Compute is added in full: wall seconds of the notebook on a quiet 2-core machine, and again for
 # an exercise whose solution trains a model (`.fit(`, or a headless `mnist_helpers run`).
@@ -162,9 +163,11 @@ def exercise_minutes(nb, figures, exercises=None):
 
 
 def demo_minutes(nb, figures):
-    """A demo from the instructor's screen: the notebook's compute plus MINUTES_PER_CONCEPT per section."""
+    """A demo from the instructor's screen: the notebook's compute, MINUTES_PER_CONCEPT per section, and
+    DEMO_NARRATION of the narration."""
     compute = compute_minutes(nb, figures)
-    return None if compute is None else round_up(compute + nb.concepts * MINUTES_PER_CONCEPT)
+    return None if compute is None else round_up(compute + nb.concepts * MINUTES_PER_CONCEPT
+                                                   + DEMO_NARRATION * nb.words / WORDS_PER_MINUTE)
 
 
 def header_mismatches(notebooks, figures):

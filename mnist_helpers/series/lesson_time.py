@@ -36,8 +36,10 @@ from mnist_helpers.series.lesson_minutes import (
 )
 from mnist_helpers.series.workshop import (
     BINDER_MIB,
-    FULL_DAY,
     HALF_DAY,
+    MAX_STRETCH,
+    ONE_DAY,
+    TWO_DAYS,
     HEADROOM,
     KERNELS_PER_LEARNER,
     LEARNERS,
@@ -141,15 +143,20 @@ def render_schedule(schedule, notebooks, figures):
         return f"{TODO}: the schedule needs every notebook's wall seconds."
     lines = ["| time | session | minutes | how the minutes add up |", "| --- | --- | ---: | --- |"]
     for clock, session, minutes, note in result["rows"]:
-        lines.append(f"| {clock} | {session} | {minutes} | {note} |")
+        if minutes is None:  # a day ends, the next begins
+            lines.append(f"| | **{session}** | | |")
+        else:
+            lines.append(f"| {clock} | {session} | {minutes} | {note} |")
     lines.append(f"| {result['end']} | End of the plan; the day ends at {schedule.end} | | |")
     lines.append("")
     cuts = "; ".join(result["cuts"]) or "none"
-    lines.append(f"Slack: **{result['slack']} min** (at least {schedule.min_slack} asked). "
+    lines.append(f"Slack: **{result['slack']} min** (at least {schedule.min_slack} asked; on the tightest day). "
+                 f"Longest stretch without a break: {result['longest_stretch']} min (at most {MAX_STRETCH}). "
                  f"Cuts the rule applied, in its order, to make room: {cuts}.")
     if not result["fits"]:
-        lines.append(f"\n**Does not fit:** {result['slack']} min of slack is less than {schedule.min_slack}. "
-                     f"Edit this schedule in mnist_helpers/series/workshop.py (fewer notebooks hands-on, "
+        lines.append(f"\n**Does not fit:** {result['slack']} min of slack (at least {schedule.min_slack}) or a "
+                     f"stretch of {result['longest_stretch']} min without a break (at most {MAX_STRETCH}). Edit "
+                     f"this schedule in mnist_helpers/series/workshop.py (fewer notebooks hands-on, more breaks, "
                      f"or a longer day).")
     return "\n".join(lines)
 
@@ -196,7 +203,8 @@ def blocks(notebooks, figures):
         GUIDE: {
             "figures": render_figures(figures, notebooks),
             "times": render_times(notebooks, figures),
-            "full-day": render_schedule(FULL_DAY, notebooks, figures),
+            "one-day": render_schedule(ONE_DAY, notebooks, figures),
+            "two-days": render_schedule(TWO_DAYS, notebooks, figures),
             "half-day": render_schedule(HALF_DAY, notebooks, figures),
         },
         HUB: {"sizing": render_sizing(figures, notebooks)},
@@ -222,6 +230,29 @@ def write_blocks(path, rendered):
     Path(path).write_text(text, encoding="utf-8")
 
 
+def calibration(record, notebooks, figures):
+    """Lines comparing a taught day's record (the guide's table: | 01 | taught | 75 | ...) with the rule's
+    minutes for the same notebooks, and the factor by which the rule's minutes would have to change."""
+    rows = re.findall(r"^\|\s*(\d\d)\s*\|\s*(taught|demo)\s*\|\s*(\d+)\s*\|", Path(record).read_text(encoding="utf-8"),
+                      re.M | re.I)
+    by_number = {nb.number: nb for nb in notebooks}
+    lines, ratios = [], []
+    for number, kind, taught in rows:
+        nb = by_number.get(number)
+        rule_minutes = None if nb is None else (demo_minutes(nb, figures) if kind.lower() == "demo"
+                                                 else teaching_minutes(nb, figures))
+        if rule_minutes:
+            ratios.append(int(taught) / rule_minutes)
+            lines.append(f"{nb.stem} ({kind.lower()}): taught in {taught} min, the rule says {rule_minutes}")
+    if not ratios:
+        return [f"{record}: no filled row (| 01 | taught | 75 | ...): nothing to compare"]
+    middle = sorted(ratios)[len(ratios) // 2]
+    lines.append(f"median ratio taught / rule: {middle:.2f} over {len(ratios)} notebooks: "
+                 + ("the rule fits this room" if 0.9 <= middle <= 1.1 else
+                    f"scale the per-word, per-concept and per-cell minutes in lesson_minutes.py by about {middle:.2f}"))
+    return lines
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m mnist_helpers.series.lesson_time", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -229,9 +260,14 @@ def main(argv=None):
                         help="a run's summary.json (make run); default: the figures table in the guide")
     parser.add_argument("--write", action="store_true",
                         help="rewrite the generated blocks of docs/instructor-guide.md and docs/hub.md")
+    parser.add_argument("--taught", type=Path, metavar="RECORD",
+                        help="a taught day's record (the guide's table, filled in): compare it with the rule")
     args = parser.parse_args(argv)
     notebooks = read_notebooks()
     figures = figures_from_summary(args.summary) if args.summary else figures_from_guide()
+    if args.taught:
+        print("\n".join(calibration(args.taught, notebooks, figures)))
+        return 0
     rendered = blocks(notebooks, figures)
     for path, named in rendered.items():
         for name, body in named.items():
