@@ -22,10 +22,9 @@ LEARNERS = 30
 # --- Schedules ----------------------------------------------------------------------------------
 # A schedule lists its sessions in order: ("nb", "05", (1,)) teaches notebook 05 hands-on with its
 # exercise 1 in class (the other exercises are homework); ("demo", "04") shows 04 from the instructor's
-# screen. While the day has less slack than it asks for, its cuts apply in order, as the guide's "When
-# time runs short" says: ("homework", "04") moves 04's in-class exercises to homework; ("demo", "08")
-# turns 08 into a demo. Like the lesson minutes, these constants are judgement, not yet calibrated on
-# a taught day (the guide's record of a taught day is how to calibrate them).
+# screen. While the day has less slack than it asks for, its cuts, the notebooks whose in-class exercises
+# move to homework, apply in order, as the guide's "When time runs short" says. Like the lesson minutes,
+# these constants are judgement, not yet calibrated on a taught day (the guide's record of one is how).
 ROOM_SLOWDOWN = 2  # hands-on, the room's laptops or a shared hub may take up to twice the measured compute
 MAX_STRETCH = 75   # minutes of notebooks (taught or shown) in a row at most: a break, or another activity, then
 
@@ -41,33 +40,29 @@ class Schedule:
 
 
 WELCOME = "Welcome, set-up check (`doctor`), the notes document, sticky notes"
+# The first morning of either plan: 01 to 03 hands-on, each with its exercise 1, a break after each.
+MORNING = [
+    ("fixed", WELCOME, 10),
+    ("nb", "01", (1,)),
+    ("fixed", "Break", 15),
+    ("nb", "02", (1,)),
+    ("fixed", "Break", 15),
+    ("nb", "03", (1,)),
+    ("fixed", "Lunch", 60),
+]
 ONE_DAY = Schedule(
     name="One day", start="09:00", end="17:00", min_slack=30,
-    sessions=[
-        ("fixed", WELCOME, 10),
-        ("nb", "01", (1,)),
-        ("fixed", "Break", 15),
-        ("nb", "02", (1,)),
-        ("fixed", "Break", 15),
-        ("nb", "03", (1,)),
-        ("fixed", "Lunch", 60),
+    sessions=MORNING + [
         ("demo", "04"),
         ("fixed", "Break", 10),
         ("nb", "05", (1,)),
         ("fixed", "Wrap-up: key points of the day, 06 to 08 at home, feedback (one up, one down)", 15),
     ],
-    cuts=[("homework", "01"), ("homework", "02")],
+    cuts=["02", "01"],
 )
 TWO_DAYS = Schedule(
     name="Two days", start="09:00", end="17:00", min_slack=30,
-    sessions=[
-        ("fixed", WELCOME, 10),
-        ("nb", "01", (1,)),
-        ("fixed", "Break", 15),
-        ("nb", "02", (1,)),
-        ("fixed", "Break", 15),
-        ("nb", "03", (1,)),
-        ("fixed", "Lunch", 60),
+    sessions=MORNING + [
         ("nb", "04", (1, 2)),
         ("fixed", "Break", 15),
         ("fixed", "The exercises of 01 to 04 left, at your pace, helpers around", 45),
@@ -85,7 +80,7 @@ TWO_DAYS = Schedule(
         ("fixed", "Your own digits, the Going further sections", 30),
         ("fixed", "Wrap-up: key points of the two days, feedback, where next", 15),
     ],
-    cuts=[("homework", "04"), ("homework", "07")],
+    cuts=["04", "07"],
 )
 
 HALF_DAY = Schedule(
@@ -120,7 +115,7 @@ def plan(schedule, notebooks, figures):
     longest stretch without a break; None if figures are missing. ("day", name) starts the next day."""
     by_number = {nb.number: nb for nb in notebooks}
     in_class = {s[1]: set(s[2]) for s in schedule.sessions if s[0] == "nb"}
-    demos = {s[1] for s in schedule.sessions if s[0] == "demo"}
+    demos = {s[1] for s in schedule.sessions if s[0] == "demo"}  # shown from the instructor's screen
     length = _minutes(schedule.end) - _minutes(schedule.start)
 
     def rows_and_slack():
@@ -159,34 +154,23 @@ def plan(schedule, notebooks, figures):
     if rows is None:
         return None
     applied = []
-    for action, number in schedule.cuts:
+    for number in schedule.cuts:
         if slack >= schedule.min_slack:
             break
-        if action == "homework" and in_class.get(number) and number not in demos:
-            saved, in_class[number] = in_class[number], set()
-        elif action == "demo" and number not in demos:
-            saved = None
-            demos.add(number)
-        else:
-            continue
-        applied.append((action, number, saved))
-        rows, slack = rows_and_slack()
+        if in_class.get(number):
+            applied.append((number, in_class[number]))
+            in_class[number] = set()
+            rows, slack = rows_and_slack()
     # A later, larger cut may have made an earlier one unnecessary: undo those that still fit.
-    for action, number, saved in reversed(applied[:-1]):
-        if action == "homework":
-            in_class[number] = saved
-        else:
-            demos.discard(number)
+    for number, saved in reversed(applied[:-1]):
+        in_class[number] = saved
         rows, slack = rows_and_slack()
         if slack >= schedule.min_slack:
-            applied.remove((action, number, saved))
-        elif action == "homework":
-            in_class[number] = set()
+            applied.remove((number, saved))
         else:
-            demos.add(number)
+            in_class[number] = set()
     rows, slack = rows_and_slack()
-    applied = [f"{number} {'exercises to homework' if action == 'homework' else 'as a demo'}"
-               for action, number, _ in applied]
+    applied = [f"{number} exercises to homework" for number, _ in applied]
     clock, timed, stretch, longest = _minutes(schedule.start), [], 0, 0
     for session, minutes, note in rows:
         if minutes is None:  # the next day
