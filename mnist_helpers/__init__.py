@@ -30,6 +30,7 @@ from mnist_helpers.artifacts import (  # noqa: E402
     read_json,
     run_folder,
     save_model,
+    validation_digits,
     write_json,
 )
 from mnist_helpers.evidence import compare  # noqa: E402
@@ -65,6 +66,7 @@ __all__ = [
     "run_folder",
     "save_model",
     "shuffled",
+    "validation_digits",
     "warmup_cosine",
     "write_json",
 ]

@@ -214,6 +214,24 @@ def ensure_model(run_dir, filename="model.keras", **parameters):
     return load_model(model_path)
 
 
+def validation_digits(run_dir, data_path=None):
+    """(images, labels): the training digits notebook 05's `fit` held out for validation in run_dir, which
+    its model never trained on (notebook 06 chooses its confidence threshold on them).
+
+    05 records how many shuffled training digits it used and the share `validation_split` held out;
+    Keras holds out the last ones, from floor(n x (1 - share)) on. Run folders from before 05 recorded
+    them get 05's defaults, 60,000 and 0.1.
+    """
+    from mnist_helpers.data import load_mnist, shuffled
+
+    made = read_json(Path(run_dir) / "05_training.metrics.json")
+    n_train = made.get("train_samples", 60000)
+    split_at = int(n_train * (1 - made.get("validation_split", 0.1)))  # Keras's own rule (int() floors: n > 0)
+    (images, labels), _ = load_mnist(data_path)
+    images, labels = shuffled(images, labels)  # 05's order, before its split
+    return images[split_at:n_train], labels[split_at:n_train]
+
+
 def made_with_defaults(run_dir, *filenames):
     """Whether each model in run_dir (model.keras, cnn.keras) was trained by its notebook with that
     notebook's default parameters, as the notebook records in its metrics file. The later notebooks'

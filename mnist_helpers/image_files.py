@@ -19,6 +19,15 @@ class DigitImageError(ValueError):
     """The image cannot be read or holds no digit; the message says what to do."""
 
 
+# The brands an HEIF file (an iPhone's photo, .heic) names at bytes 8-12, after "ftyp" at bytes 4-8
+HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1")
+
+
+def is_heic(head):
+    """Whether a file starting with the bytes `head` is an HEIF/HEIC photo, which Pillow cannot decode."""
+    return head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS
+
+
 @contextmanager
 def opened_image(source, advice="use a PNG or JPEG file."):
     """(image, name): the image in a file (a path) or in bytes, open in Pillow, and its name for messages.
@@ -47,6 +56,17 @@ def opened_image(source, advice="use a PNG or JPEG file."):
             f"Crop it to the digit or scale it down, then try again."
         ) from None
     except UnidentifiedImageError:
+        if isinstance(source, bytes):
+            head = source[:12]
+        else:
+            with source.open("rb") as file:
+                head = file.read(12)
+        if is_heic(head):
+            raise DigitImageError(
+                f"{name} is an HEIC photo (an iPhone's usual format), which cannot be read here: save it as "
+                f"JPEG first (on the iPhone, Settings > Camera > Formats > Most Compatible; on a Mac, open it in "
+                f"Preview and use File > Export > JPEG), then try again."
+            ) from None
         raise DigitImageError(f"{name} is not an image file Pillow can read: {advice}") from None
     except (OSError, SyntaxError, ValueError) as error:  # a truncated or damaged file
         raise DigitImageError(f"Cannot read {name} as an image ({error}): {advice}") from None

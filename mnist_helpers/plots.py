@@ -1,6 +1,7 @@
 """Figures the notebooks share. Each says which notebook introduces it."""
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 import numpy as np
 
 # Paul Tol's "muted" scheme plus pale grey: ten colours told apart under the common forms of
@@ -36,16 +37,6 @@ def show_digits(images, titles=None, n_cols=10, title=None, size=1.1, title_colo
         fig.suptitle(title)
     fig.tight_layout()
     return fig
-
-
-def plot_history(history, title="Learning curves"):
-    """Loss and accuracy per epoch, training against validation (notebook 05).
-
-    `history` is the dict in `model.fit(...).history` (or the JSON saved from it). The loss
-    is drawn on a log scale, so the first epoch does not squash the others, and the epoch
-    with the lowest validation loss (the best epoch) is marked with a star.
-    """
-    return plot_histories({"": history}, title=title, error_rate=False)
 
 
 def plot_matrix(matrix, title, value_format="d", ax=None, colorbar_label="count"):
@@ -198,20 +189,21 @@ def overlapping_labels(artists):
 RUN_COLORS = (CLASS_COLORS[0], CLASS_COLORS[6], CLASS_COLORS[3], CLASS_COLORS[8])  # dark blue, rose, green, purple
 
 
-def plot_histories(histories, title="Learning curves", stops=None, error_rate=True):
-    """Training and validation curves of several runs on the same axes (notebook 05).
+def plot_histories(histories, title="Learning curves", stops=None):
+    """Training and validation curves of one or more runs on the same axes (notebooks 05 and 07).
 
-    `histories` maps each run's name to its `model.fit(...).history` dict. Each run gets one
-    colour: training solid with dots, validation dashed with squares, a star on the best epoch
-    (lowest validation loss). Loss and error rate (1 - accuracy, `error_rate=True`) are drawn on
-    log scales, so the late epochs, where overfitting shows, are not squashed by the first.
+    `histories` maps each run's name to its `model.fit(...).history` dict ("" for a single run).
+    Each run gets one colour: training solid with dots, validation dashed with squares, a star on
+    the best epoch (lowest validation loss). Loss and error rate (100 x (1 - accuracy), in %) are
+    drawn on log scales, so the late epochs, where overfitting shows, are not squashed by the
+    first; their ticks read as plain numbers (0.05, 0.1, 0.2, ...), not powers of ten.
     `stops` maps a run's name to `(epoch, text)`: a dotted vertical line there, in the run's
     colour, named in the legend (e.g. where early stopping ends the run). Returns the figure.
     """
     stops = stops or {}
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(8.5, 4.0 if len(histories) == 1 else 4.8))
     panels = ((ax_loss, "loss", "cross-entropy loss (log scale)"),
-              (ax_acc, "accuracy", "error rate, % (log scale)" if error_rate else "accuracy"))
+              (ax_acc, "accuracy", "error rate, % (log scale)"))
     for (name, history), color in zip(histories.items(), RUN_COLORS):
         epochs = np.arange(1, len(history["loss"]) + 1)
         prefix = f"{name}, " if name else ""
@@ -221,7 +213,7 @@ def plot_histories(histories, title="Learning curves", stops=None, error_rate=Tr
                 if key not in history:
                     continue
                 values = np.asarray(history[key], dtype=float)
-                if metric == "accuracy" and error_rate:
+                if metric == "accuracy":
                     values = 100 * (1 - values)
                 ax.plot(epochs, values, style, color=color, markersize=4, lw=1.6, label=prefix + kind)
                 if best is not None and kind == "validation":
@@ -231,16 +223,18 @@ def plot_histories(histories, title="Learning curves", stops=None, error_rate=Tr
                 epoch, text = stops[name]
                 ax.axvline(epoch, color=color, ls=":", lw=2, label=f"{text} ({epoch})")
     longest = max(len(history["loss"]) for history in histories.values())
-    for ax, metric, label in panels:
+    for ax, _, label in panels:
         ax.set_xlim(0.5, longest + 0.8)  # room for the markers at both ends
-        if metric == "loss" or error_rate:
-            ax.set_yscale("log")
+        ax.set_yscale("log")
+        ax.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))  # 0.1, 0.2, 0.5, 1, 2, 5, ...
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))  # "0.02", not "2x10^-2"
+        ax.yaxis.set_minor_formatter(NullFormatter())
         ax.set_xlabel("epoch")
         ax.set_ylabel(label)
         ax.grid(alpha=0.3, which="both")
         ax.xaxis.get_major_locator().set_params(integer=True)
     ax_loss.set_title("Loss (lower is better)")
-    ax_acc.set_title("Error rate (lower is better)" if error_rate else "Accuracy (higher is better)")
+    ax_acc.set_title("Error rate (lower is better)")
     handles, labels = ax_loss.get_legend_handles_labels()
     if len(histories) > 1:
         fig.legend(handles, labels, loc="lower center", ncol=min(3, len(labels)), fontsize=9, frameon=False)

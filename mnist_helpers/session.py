@@ -1,15 +1,25 @@
-"""How a notebook is being run: in a reader's JupyterLab, or headless (papermill, nbval)."""
+"""How a notebook is being run: in front of a reader (JupyterLab, Notebook 7, VS Code, Colab), or
+headless (papermill, nbval)."""
 
 import os
+import sys
 
 
 def is_interactive():
-    """True in a kernel started by Jupyter Server (JupyterLab, Notebook), False headless.
+    """True in a kernel a person is looking at, False headless.
 
-    Jupyter Server sets JPY_SESSION_NAME for the kernels it starts; papermill and nbval
-    start kernels directly and do not.
+    Jupyter Server (JupyterLab, Notebook 7) sets JPY_SESSION_NAME for the kernels it starts; VS Code
+    puts `__vsc_ipynb_file__` in the notebook's namespace; Colab's kernel has `google.colab` imported.
+    papermill and nbval start kernels directly, with none of these.
     """
-    return "JPY_SESSION_NAME" in os.environ
+    if "JPY_SESSION_NAME" in os.environ or "google.colab" in sys.modules:
+        return True
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python: no notebook at all
+        return False
+    shell = get_ipython()
+    return shell is not None and "__vsc_ipynb_file__" in shell.user_ns
 
 
 def fit_verbosity():
@@ -18,3 +28,28 @@ def fit_verbosity():
     Introduced in notebook 02. Returns the value for `model.fit(verbose=...)`.
     """
     return 1 if is_interactive() else 2
+
+
+def upload_button(on_file, description="Upload a digit"):
+    """Show an upload button (ipywidgets' FileUpload) that calls `on_file(content, name)` with each
+    uploaded file's bytes and name, its output shown below the button (notebook 08). Works wherever
+    `is_interactive()` is True; returns the button."""
+    import importlib
+
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    if "google.colab" in sys.modules:  # Colab draws ipywidgets 8 only through its custom widget manager
+        importlib.import_module("google.colab.output").enable_custom_widget_manager()  # exists only on Colab
+    upload = widgets.FileUpload(accept="image/*", multiple=False, description=description)
+    shown = widgets.Output()
+
+    def on_change(change):
+        shown.clear_output()
+        with shown:
+            for file in change["new"]:
+                on_file(bytes(file["content"]), file["name"])
+
+    upload.observe(on_change, names="value")
+    display(upload, shown)
+    return upload

@@ -398,3 +398,16 @@ def test_every_notebook_declares_a_range_for_each_parameter():
 
     for notebook in sorted(NOTEBOOKS.glob(NOTEBOOK_PATTERN)):
         assert read_declaration(parameters_cell(notebook), where=notebook.name), notebook.name
+
+
+@pytest.mark.parametrize("recorded, held_out", [
+    ({"train_samples": 1000, "validation_split": 0.1}, slice(900, 1000)),
+    ({"train_samples": 3000, "validation_split": 0.25}, slice(2250, 3000)),
+    ({}, slice(54000, 60000)),  # a run folder from before 05 recorded them: its defaults
+], ids=["1000 digits", "another share", "older run folder"])
+def test_validation_digits_are_the_ones_05_held_out(tmp_path, mnist_path, recorded, held_out):
+    mh.write_json(tmp_path / "05_training.metrics.json", {"test_accuracy": 0.98, **recorded})
+    images, labels = mh.validation_digits(tmp_path, mnist_path)
+    (train_images, train_labels), _ = mh.load_mnist(mnist_path)
+    order_images, order_labels = mh.shuffled(train_images, train_labels)
+    assert np.array_equal(images, order_images[held_out]) and np.array_equal(labels, order_labels[held_out])

@@ -138,6 +138,16 @@ def test_a_file_that_is_not_an_image_is_a_clear_error(tmp_path):
         hw.to_mnist(path)
 
 
+@pytest.mark.parametrize("as_bytes", [False, True], ids=["file", "upload"])
+def test_an_iphone_heic_photo_is_refused_with_how_to_convert_it(tmp_path, as_bytes):
+    # the start of a real HEIC file: a box size, "ftyp", the brand "heic"; Pillow cannot decode it
+    heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(200)
+    path = tmp_path / "IMG_0042.HEIC"
+    path.write_bytes(heic)
+    with pytest.raises(hw.DigitImageError, match="HEIC photo .* save it as JPEG first"):
+        hw.to_mnist(heic if as_bytes else path)
+
+
 def test_a_truncated_image_is_a_clear_error():
     with pytest.raises(hw.DigitImageError, match="Cannot read the uploaded image"):
         hw.to_mnist(png(drawing())[:200])

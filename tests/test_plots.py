@@ -27,19 +27,32 @@ def labels(ax):
     return ax.get_legend_handles_labels()[1]
 
 
-def test_plot_history_keeps_notebook_06s_call_and_marks_the_best_epoch():
-    fig = plots.plot_history(OVERFITS, title="Training the CNN")
+def test_plot_histories_draws_one_run_as_error_rate_and_marks_the_best_epoch():
+    fig = plots.plot_histories({"": OVERFITS}, title="Training the CNN")
     ax_loss, ax_acc = fig.axes
     assert fig._suptitle.get_text() == "Training the CNN"
-    assert ax_loss.get_yscale() == "log" and ax_acc.get_yscale() == "linear"
+    assert ax_loss.get_yscale() == "log" and ax_acc.get_yscale() == "log"
     assert labels(ax_loss) == ["training", "validation", "best epoch (2)"]
     star = ax_loss.lines[2]
     assert list(star.get_xdata()) == [2] and list(star.get_ydata()) == [0.2]
-    assert list(ax_acc.lines[1].get_ydata()) == OVERFITS["val_accuracy"], "accuracy as given"
+    np.testing.assert_allclose(ax_acc.lines[1].get_ydata(), [15, 10, 11, 12])  # 1 - accuracy, in %
 
 
-def test_plot_history_without_validation_draws_training_only():
-    fig = plots.plot_history({"loss": [1.0, 0.5], "accuracy": [0.5, 0.8]})
+def test_learning_curve_ticks_read_as_plain_numbers_not_powers_of_ten():
+    # a newcomer reads "0.02" and "5"; matplotlib's log axis would print 2x10^-2 and 5x10^0
+    fig = plots.plot_histories({"": {"loss": [0.9, 0.1, 0.02], "val_loss": [0.5, 0.08, 0.03],
+                                     "accuracy": [0.7, 0.97, 0.995], "val_accuracy": [0.9, 0.98, 0.992]}})
+    fig.canvas.draw()
+    for ax in fig.axes:
+        shown = [tick.get_text() for tick in ax.get_yticklabels() if tick.get_text()]
+        assert len(shown) >= 2, shown
+        for text in shown:
+            float(text)  # a plain number, no mathtext
+    assert {"0.1", "0.02"} <= {t.get_text() for t in fig.axes[0].get_yticklabels()}
+
+
+def test_plot_histories_without_validation_draws_training_only():
+    fig = plots.plot_histories({"": {"loss": [1.0, 0.5], "accuracy": [0.5, 0.8]}})
     assert labels(fig.axes[0]) == ["training"]
 
 

@@ -168,6 +168,11 @@ def test_the_quick_series(tmp_path, mnist_path, backend):
     # 07 compared its CNN with the very MLP 05 trained in this run folder
     assert cnn["metrics"]["mlp_test_errors"] == training["metrics"]["test_errors"]
     assert entries["08"]["metrics"]["samples"] == 10
+    # 08 read MY_IMAGE as a learner's photo: its steps and both models' answers drawn, nothing refused
+    (handwriting,) = (folder / entry["notebook"] for entry in result["notebooks"] if entry["notebook"][:2] == "08")
+    (reader,) = [cell for cell in nbformat.read(handwriting, 4).cells if "def read_my_digit" in cell.source]
+    assert sum("image/png" in output.get("data", {}) for output in reader.outputs) == 2, "steps, then answers"
+    assert "Could not use" not in printed(handwriting)
     table = done.stdout[done.stdout.index("headline metrics"):]
     assert "wall s" in done.stdout and "peak MiB" in done.stdout and "test_accuracy=" in table
 
