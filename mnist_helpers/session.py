@@ -14,11 +14,9 @@ def is_interactive():
     """
     if "JPY_SESSION_NAME" in os.environ or "google.colab" in sys.modules:
         return True
-    try:
-        from IPython import get_ipython
-    except ImportError:  # plain Python: no notebook at all
-        return False
-    shell = get_ipython()
+    from IPython import get_ipython  # here, not at the top: `import mnist_helpers` stays light
+
+    shell = get_ipython()  # None outside IPython: plain Python, no notebook at all
     return shell is not None and "__vsc_ipynb_file__" in shell.user_ns
 
 
