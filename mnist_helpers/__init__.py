@@ -21,7 +21,7 @@ except ModuleNotFoundError:  # nothing installed: on a Python TensorFlow does no
 
 quiet_tensorflow_startup()
 
-from mnist_helpers import handwriting, plots  # noqa: E402  (mh.plots.show_digits, ...)
+from mnist_helpers import handwriting, photos, plots  # noqa: E402  (mh.plots.show_digits, ...)
 from mnist_helpers.artifacts import (  # noqa: E402
     ArtifactError,
     ensure_model,
@@ -60,6 +60,7 @@ __all__ = [
     "load_mnist",
     "load_model",
     "made_with_defaults",
+    "photos",
     "plots",
     "prepare_dense",
     "read_json",

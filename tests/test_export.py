@@ -8,7 +8,7 @@ import pytest
 from mnist_helpers.layout import EXPORT_TAG, ROOT
 from mnist_helpers.series import export
 
-HANDWRITING = {"mnist_helpers/handwriting.py": "08_your_handwriting.ipynb"}
+HANDWRITING = {"mnist_helpers/handwriting.py": ("08_your_handwriting.ipynb", EXPORT_TAG)}
 
 
 def test_the_exported_modules_are_what_the_notebooks_give(capsys):
@@ -36,18 +36,18 @@ def edit_notebook(path, old, new):
 def test_a_changed_line_in_an_exported_cell_is_detected_then_exported(copy, capsys):
     module = copy / "mnist_helpers/handwriting.py"
     head = module.read_text().partition("# --- From notebooks/")[0]
-    edit_notebook(copy / "notebooks/08_your_handwriting.ipynb", "MIN_SIGNAL_TO_NOISE = 20", "MIN_SIGNAL_TO_NOISE = 25")
+    edit_notebook(copy / "notebooks/08_your_handwriting.ipynb", "PART_SHARE = 0.1", "PART_SHARE = 0.2")
     assert export.main(["--check"], root=copy, modules=HANDWRITING) == 1
     printed = capsys.readouterr().out
     assert "mnist_helpers/handwriting.py is not what notebooks/08_your_handwriting.ipynb exports" in printed
     assert "run `python -m mnist_helpers.series.export`" in printed
-    assert "-MIN_SIGNAL_TO_NOISE = 20" in printed and "+MIN_SIGNAL_TO_NOISE = 25" in printed
-    assert module.read_text().count("MIN_SIGNAL_TO_NOISE = 20") == 1, "--check changes nothing"
+    assert "-PART_SHARE = 0.1" in printed and "+PART_SHARE = 0.2" in printed
+    assert module.read_text().count("PART_SHARE = 0.1") == 1, "--check changes nothing"
 
     assert export.main([], root=copy, modules=HANDWRITING) == 0
     text = module.read_text()
     assert text.startswith(head), "the hand-written head is kept as it is"
-    assert "MIN_SIGNAL_TO_NOISE = 25" in text and text.endswith("\n") and not text.endswith("\n\n")
+    assert "PART_SHARE = 0.2" in text and text.endswith("\n") and not text.endswith("\n\n")
     assert export.main(["--check"], root=copy, modules=HANDWRITING) == 0
 
 

@@ -8,6 +8,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from mnist_helpers import handwriting as hw
+from mnist_helpers import ink as ink_steps  # steps 2-5, finding the ink
 from mnist_helpers.series.samples import SAMPLES, make_samples
 
 IMAGES = Path(__file__).resolve().parents[1] / "notebooks" / "images"
@@ -332,8 +333,8 @@ def test_the_same_page_with_a_faint_digit_is_read():
 
 def test_shipped_samples_stand_well_clear_of_the_blank_page_limit():
     for name, _, _ in SAMPLES:
-        _, smoothed, _, noise = hw.ink_contrast(hw.read_grayscale(IMAGES / name))
-        assert smoothed.max() > 2 * hw.MIN_SIGNAL_TO_NOISE * noise, name  # light pencil included
+        _, smoothed, _, noise = ink_steps.ink_contrast(hw.read_grayscale(IMAGES / name))
+        assert smoothed.max() > 2 * ink_steps.MIN_SIGNAL_TO_NOISE * noise, name  # light pencil included
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
@@ -361,10 +362,10 @@ def test_an_array_is_read_as_grey_levels():
 
 def test_the_paper_surface_removes_strokes_and_keeps_a_shadow_edge():
     gray = page(noise=0.0, shadow="right half").astype("float32")
-    assert np.abs(hw.paper_surface(gray, -1)[0] - gray).max() < 0.02, "a blank page is all paper, its shadow too"
+    assert np.abs(ink_steps.paper_surface(gray, -1)[0] - gray).max() < 0.02, "a blank page is all paper, its shadow too"
     inked = gray.copy()
     inked[100:300, 200:214] *= 0.2  # a 14-pixel stroke
-    assert np.abs(hw.paper_surface(inked, -1)[0] - gray).max() < 0.02, "the stroke is gone from the paper"
+    assert np.abs(ink_steps.paper_surface(inked, -1)[0] - gray).max() < 0.02, "the stroke is gone from the paper"
 
 
 @pytest.mark.parametrize("margin", [0, 16], ids=["filling the frame", "16 px of paper round it"])
@@ -378,7 +379,7 @@ def test_sklearn_digits_read_from_a_photo_match_the_direct_route(margin):
     gaps = []
     for ink in images:
         gray = hw.digit_photo(ink, margin=margin)
-        assert hw.polarity(gray) == -1
+        assert ink_steps.polarity(gray) == -1
         direct = hw.place_by_centre_of_mass(hw.fit_box(hw.crop_to_ink(ink)))
         gaps.append(np.abs(hw.to_mnist(gray) - direct).mean())  # a refusal raises: the test fails
     assert np.mean(gaps) < 0.04 and np.max(gaps) < 0.15

@@ -1,0 +1,88 @@
+"""Digits photographed as learners take them: ruled or squared paper, a thin ballpoint, a pencil, the desk in the frame,
+a shadow, a tilted phone. Notebook 08's *Going further* and tests/test_photos.py pass these through the photo-to-MNIST
+pipeline and compare the models' accuracy with the direct route, which reads the same ink without a photo.
+
+The photos are 128x128 grey levels (0 black, 1 white) of one digit about 64 pixels tall, from its ink (MNIST's 28x28 or
+scikit-learn's 8x8 optdigits, ink 0 to 1): a felt pen (ink 80 % darker than the paper) on plain paper under a lamp
+(corners about 15 % darker) with a phone's sensor noise, except for the one thing each condition changes.
+"""
+
+import numpy as np
+from PIL import Image
+
+from mnist_helpers.handwriting import crop_to_ink, fit_longer_side
+
+CONDITIONS = {  # name: what changes from plain paper
+    "plain paper": "a felt pen on white paper",
+    "ruled paper": "2-px lines, 30 % darker than the paper, 29 px apart: the digit spans two of them",
+    "squared paper": "1-px lines, 25 % darker, 13 px apart both ways",
+    "thin ballpoint": "strokes about 2 px wide, a third of a felt pen's",
+    "light pencil": "grey, grainy strokes only 35 % darker than the paper",
+    "desk in the frame": "the page's edge, tilted 6 degrees, with a dark desk beyond it on the left",
+    "shadow": "a soft-edged shadow 45 % deep across the digit",
+    "tilted phone": "the phone tilted back: the page's top 30 % narrower than its bottom",
+    "too faint to read": "ink only 1.5 % darker than the paper, below the sensor's noise: nobody can read it",
+}
+SIDE, DIGIT = 128, 64  # the photo's side and the digit's height (or width, if wider), in pixels
+
+
+def photographed(ink, condition="plain paper", seed=0):
+    """A 128x128 photo (grey levels in [0, 1]) of the digit whose ink is given, under one of CONDITIONS."""
+    if condition not in CONDITIONS:
+        raise ValueError(f"Unknown condition {condition!r}: choose one of {', '.join(CONDITIONS)}.")
+    rng = np.random.default_rng(seed)
+    digit = fit_longer_side(crop_to_ink(np.asarray(ink, "float32")), DIGIT)  # ink 0 to 1, smoothly enlarged
+    if condition == "thin ballpoint":
+        digit = thin_strokes(digit)
+    pen = np.zeros((SIDE, SIDE), "float32")
+    top, left = (SIDE - np.array(digit.shape)) // 2 + rng.integers(-10, 11, size=2)  # not always in the middle
+    if condition == "desk in the frame":
+        left = min(left + 20, SIDE - digit.shape[1] - 2)  # on the page, right of its edge
+    pen[top:top + digit.shape[0], left:left + digit.shape[1]] = digit
+    darkness = {"light pencil": 0.35, "too faint to read": 0.015}.get(condition, 0.8)
+    if condition == "light pencil":
+        pen *= 0.6 + 0.4 * rng.random(pen.shape)  # graphite leaves grains, not an even film
+    rows, cols = np.indices((SIDE, SIDE))
+    paper = np.full((SIDE, SIDE), 0.9, "float32")
+    if condition == "ruled paper":
+        paper[rows % 29 < 2] *= 0.7
+    if condition == "squared paper":
+        paper[(rows % 13 == 0) | (cols % 13 == 0)] *= 0.75
+    gray = paper * (1 - darkness * pen)
+    if condition == "desk in the frame":
+        page_edge = 30 + (rows - SIDE / 2) * np.tan(np.deg2rad(6))
+        gray = np.where(cols < page_edge, 0.3 + 0.03 * rng.standard_normal(gray.shape), gray)  # a grainy desk
+    if condition == "shadow":
+        across = (cols - 0.55 * SIDE) * np.cos(0.5) + (rows - SIDE / 2) * np.sin(0.5)  # from the shadow's edge
+        gray *= 1 - 0.45 * np.clip(across / 12 + 0.5, 0, 1)  # 12 px from light to full shadow
+    gray *= 1 - 0.3 * ((rows / SIDE - 0.5) ** 2 + (cols / SIDE - 0.5) ** 2)  # the lamp: corners 15 % darker
+    if condition == "tilted phone":
+        gray = tilted(gray, narrowing=0.3, background=0.75)
+    return np.clip(gray + rng.normal(0, 0.01, gray.shape), 0, 1).astype("float32")  # the sensor's noise
+
+
+def thin_strokes(digit):
+    """The same digit written with a pen about 2 px wide: the middle of each stroke (where the distance to the
+    stroke's edge peaks), blurred a little, as a lens does."""
+    from scipy import ndimage  # a distance transform: scipy does it exactly and fast, better than code of ours
+
+    solid = digit > 0.4
+    depth = ndimage.distance_transform_edt(solid)
+    middle = solid & (depth >= ndimage.maximum_filter(depth, size=5) - 1)  # within 1 px of the deepest nearby
+    return np.clip(1.5 * ndimage.gaussian_filter(middle.astype("float32"), 0.6), 0, 1)
+
+
+def tilted(gray, narrowing, background):
+    """The photo of the page seen from a phone tilted back: its top row `narrowing` narrower than its bottom,
+    the space beside the page `background` grey."""
+    k = narrowing * SIDE / 2
+    page = [(-k, 0), (SIDE + k, 0), (SIDE, SIDE), (0, SIDE)]  # where each corner of the photo falls on the page
+    corners = [(0, 0), (SIDE, 0), (SIDE, SIDE), (0, SIDE)]
+    equations, targets = [], []  # Pillow's perspective: 8 coefficients mapping the photo's pixels to the page's
+    for (x, y), (u, v) in zip(corners, page):
+        equations += [[x, y, 1, 0, 0, 0, -u * x, -u * y], [0, 0, 0, x, y, 1, -v * x, -v * y]]
+        targets += [u, v]
+    coefficients = np.linalg.solve(np.array(equations, float), np.array(targets, float))
+    image = Image.fromarray(gray.astype("float32")).transform(
+        (SIDE, SIDE), Image.Transform.PERSPECTIVE, coefficients, Image.Resampling.BICUBIC, fillcolor=background)
+    return np.asarray(image)
