@@ -16,7 +16,7 @@ CONDITIONS = {  # name: what changes from plain paper
     "plain paper": "a felt pen on white paper",
     "ruled paper": "2-px lines, 30 % darker than the paper, 29 px apart: the digit spans two of them",
     "squared paper": "1-px lines, 25 % darker, 13 px apart both ways",
-    "thin ballpoint": "strokes about 2 px wide, a third of a felt pen's",
+    "thin ballpoint": "strokes 2 to 3 px wide, a third of a felt pen's",
     "light pencil": "grey, grainy strokes only 35 % darker than the paper",
     "desk in the frame": "the page's edge, tilted 6 degrees, with a dark desk beyond it on the left",
     "shadow": "a soft-edged shadow 45 % deep across the digit",
@@ -31,9 +31,7 @@ def photographed(ink, condition="plain paper", seed=0):
     if condition not in CONDITIONS:
         raise ValueError(f"Unknown condition {condition!r}: choose one of {', '.join(CONDITIONS)}.")
     rng = np.random.default_rng(seed)
-    digit = fit_longer_side(crop_to_ink(np.asarray(ink, "float32")), DIGIT)  # ink 0 to 1, smoothly enlarged
-    if condition == "thin ballpoint":
-        digit = thin_strokes(digit)
+    digit = drawn(ink, condition)
     pen = np.zeros((SIDE, SIDE), "float32")
     top, left = (SIDE - np.array(digit.shape)) // 2 + rng.integers(-10, 11, size=2)  # not always in the middle
     if condition == "desk in the frame":
@@ -61,14 +59,21 @@ def photographed(ink, condition="plain paper", seed=0):
     return np.clip(gray + rng.normal(0, 0.01, gray.shape), 0, 1).astype("float32")  # the sensor's noise
 
 
+def drawn(ink, condition="plain paper"):
+    """The digit as the pen put it on the page, ink 0 to 1, DIGIT pixels tall (or wide): the ink smoothly enlarged,
+    its strokes thinned for the thin ballpoint. The direct route of a thin ballpoint's digit reads this drawing."""
+    digit = fit_longer_side(crop_to_ink(np.asarray(ink, "float32")), DIGIT)
+    return thin_strokes(digit) if condition == "thin ballpoint" else digit
+
+
 def thin_strokes(digit):
-    """The same digit written with a pen about 2 px wide: the middle of each stroke (where the distance to the
+    """The same digit written with a pen 2 to 3 px wide: the middle of each stroke (where the distance to the
     stroke's edge peaks), blurred a little, as a lens does."""
     from scipy import ndimage  # a distance transform: scipy does it exactly and fast, better than code of ours
 
     solid = digit > 0.4
     depth = ndimage.distance_transform_edt(solid)
-    middle = solid & (depth >= ndimage.maximum_filter(depth, size=5) - 1)  # within 1 px of the deepest nearby
+    middle = solid & (depth >= ndimage.maximum_filter(depth, size=5) - 1.5)  # within 1.5 px of the deepest nearby
     return np.clip(1.5 * ndimage.gaussian_filter(middle.astype("float32"), 0.6), 0, 1)
 
 

@@ -89,9 +89,9 @@ def test_a_digit_filling_the_frame_alone_is_kept_though_it_touches_the_edges():
 
 def test_thin_strokes_are_widened_to_mnists_width_and_wide_ones_left_alone(mnist_digits):
     for ink in mnist_digits:
-        crop = hw.crop_to_ink(photos.thin_strokes(hw.fit_longer_side(hw.crop_to_ink(ink), 64)))
-        assert hw.stroke_width(hw.fit_box(crop)) < 1.5, "the ballpoint's strokes are thin in the box"
-        assert hw.MNIST_STROKE <= hw.stroke_width(hw.fit_box(hw.widened(crop))) < hw.MNIST_STROKE + 1
+        crop = hw.crop_to_ink(photos.drawn(ink, "thin ballpoint"))
+        assert hw.stroke_width(hw.fit_box(crop)) < hw.MNIST_STROKE / 2 + 0.1, "thin strokes, in the box"
+        assert hw.MNIST_STROKE <= hw.stroke_width(hw.fit_box(hw.widened(crop))) < hw.MNIST_STROKE + 1.1
         felt_pen = hw.crop_to_ink(ink)
         if hw.stroke_width(hw.fit_box(felt_pen)) >= hw.MNIST_STROKE:
             assert hw.widened(felt_pen) is felt_pen
