@@ -21,7 +21,7 @@ except ModuleNotFoundError:  # nothing installed: on a Python TensorFlow does no
 
 quiet_tensorflow_startup()
 
-from mnist_helpers import handwriting, photos, plots  # noqa: E402  (mh.plots.show_digits, ...)
+from mnist_helpers import handwriting, ink, photos, plots  # noqa: E402  (mh.plots.show_digits, ...)
 from mnist_helpers.artifacts import (  # noqa: E402
     ArtifactError,
     ensure_model,
@@ -57,6 +57,7 @@ __all__ = [
     "ensure_model",
     "fit_verbosity",
     "handwriting",
+    "ink",
     "load_mnist",
     "load_model",
     "made_with_defaults",

@@ -10,9 +10,8 @@ are reading the image (step 1), then `without_rules` (ruled or squared paper's l
 `one_digit` (one digit only, the desk beyond the page's edge dropped), the crop, `widened`
 (a ballpoint's thin strokes at MNIST's width), the 20x20 box and the centre of mass.
 
-These steps are notebook 08's cells tagged `export`, copied below the marker line by
-`python -m mnist_helpers.series.export`: edit them there. Above it, the pipeline for many
-images and scikit-learn's digits as photos; safe file opening is in image_files.py.
+Notebook 08's *Going further* tours these steps, one question each; safe file opening is in
+image_files.py, photos drawn under the conditions learners meet in photos.py.
 """
 
 import numpy as np
@@ -55,8 +54,6 @@ def digit_photo(ink, side=64, margin=0):
     enlarged = Image.fromarray(1 - np.asarray(ink, dtype="float32")).resize((side, side), Image.Resampling.LANCZOS)
     return np.pad(np.clip(np.asarray(enlarged), 0, 1), margin, constant_values=1.0)
 
-
-# --- From notebooks/08_your_handwriting.ipynb: edit it there, then run `python -m mnist_helpers.series.export` ---
 
 WORKING_SIDE = 512  # larger images are shrunk to this before the analysis: plenty for a 20x20 result
 

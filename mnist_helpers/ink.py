@@ -6,15 +6,12 @@ paper under the ink (a grey-level closing, with the light's fall-off, `light_fal
 `ink_contrast` measures each pixel against that paper, and the paper's own noise. mnist_helpers.handwriting runs
 `find_ink` between reading the image and keeping the one digit.
 
-The steps are notebook 08's code cells tagged `export-ink`, copied below the marker line by
-`python -m mnist_helpers.series.export`: edit them there.
+Notebook 08's *Going further* tours these steps (2 to 5 of its pipeline), one question each.
 """
 
 import numpy as np
 
 from mnist_helpers.image_files import DigitImageError
-
-# --- From notebooks/08_your_handwriting.ipynb: edit it there, then run `python -m mnist_helpers.series.export` ---
 
 def smooth3x3(image):
     """Each pixel replaced by the mean of the 3x3 pixels around it (edges repeated)."""

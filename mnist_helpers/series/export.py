@@ -3,8 +3,7 @@
 A notebook writes out the code it teaches; a module of the package reuses it. Each module in
 MODULES is a hand-written head (docstring, imports, what the package adds that no lesson
 writes), then the marker line, then the sources of its notebook's code cells tagged with its
-tag (EXPORT_TAG, `export`; notebook 08 writes two modules, so its steps 2-5 are tagged
-`export-ink`), in order, two blank lines apart. This command rewrites every module below its
+tag (EXPORT_TAG, `export`), in order, two blank lines apart. This command rewrites every module below its
 marker from the notebooks; with --check it changes nothing and exits 1 when a module is not
 what its notebook gives (the tests run that).
 """
@@ -16,8 +15,6 @@ import sys
 from mnist_helpers.layout import EXPORT_TAG, ROOT
 
 MODULES = {  # module (from the repository's root) -> the notebook it exports from, and the tag of its cells
-    "mnist_helpers/handwriting.py": ("08_your_handwriting.ipynb", EXPORT_TAG),
-    "mnist_helpers/ink.py": ("08_your_handwriting.ipynb", "export-ink"),  # steps 2-5: handwriting.py stays readable
     "mnist_helpers/training.py": ("05_training.ipynb", EXPORT_TAG),
     "mnist_helpers/evidence.py": ("04_choosing_a_design.ipynb", EXPORT_TAG),
 }
