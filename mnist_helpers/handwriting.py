@@ -17,7 +17,7 @@ image_files.py, photos drawn under the conditions learners meet in photos.py.
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 
-# Reading image files safely (mnist_helpers/image_files.py); the exported steps below use these names.
+# Reading image files safely (mnist_helpers/image_files.py); the steps below use these names.
 from mnist_helpers.image_files import (  # noqa: F401  (mh.handwriting.labelled_images, .DigitImageError, ...)
     DigitImageError, checked_grey_levels, labelled_images, on_paper, opened_image)
 from mnist_helpers.ink import find_ink  # steps 2-5
@@ -41,18 +41,6 @@ def preprocess_steps(source):
 def to_mnist(source):
     """An MNIST-style 28x28 float32 image in [0, 1] (ink 1) from an image file of one digit."""
     return preprocess_steps(source)["mnist"]
-
-
-def digit_photo(ink, side=64, margin=0):
-    """A small ink array (e.g. scikit-learn's 8x8 digits, ink 0 to 1) drawn as a clean photo would show it.
-
-    Dark on white (grey level 1 - ink), enlarged smoothly to side x side (Lanczos, the interpolation
-    `fit_box` uses, so the photo shows the same digit the direct route enlarges), on a page with
-    `margin` pixels of paper all round (0: the digit fills the frame, as optdigits are cropped).
-    Notebook 08 reads UCI's optdigits this way.
-    """
-    enlarged = Image.fromarray(1 - np.asarray(ink, dtype="float32")).resize((side, side), Image.Resampling.LANCZOS)
-    return np.pad(np.clip(np.asarray(enlarged), 0, 1), margin, constant_values=1.0)
 
 
 WORKING_SIDE = 512  # larger images are shrunk to this before the analysis: plenty for a 20x20 result
@@ -154,7 +142,7 @@ def crop_to_ink(ink):
     return ink[top:bottom, left:right]
 
 
-MNIST_STROKE = 2.2  # MNIST's median stroke width, in pixels of its 20x20 box (measured on training digits below)
+MNIST_STROKE = 2.2  # MNIST's median stroke width, in pixels of its 20x20 box (08 and tests/test_photos.py measure it)
 
 
 def stroke_width(ink):

@@ -13,6 +13,7 @@ import numpy as np
 
 from mnist_helpers.image_files import DigitImageError
 
+
 def smooth3x3(image):
     """Each pixel replaced by the mean of the 3x3 pixels around it (edges repeated)."""
     padded = np.pad(image, 1, mode="edge")

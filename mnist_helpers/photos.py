@@ -1,6 +1,8 @@
-"""Digits photographed as learners take them: ruled or squared paper, a thin ballpoint, a pencil, the desk in the frame,
-a shadow, a tilted phone. Notebook 08's *Going further* and tests/test_photos.py pass these through the photo-to-MNIST
-pipeline and compare the models' accuracy with the direct route, which reads the same ink without a photo.
+"""Digits drawn as photos (notebook 08): `digit_photo`, a clean photo of scikit-learn's 8x8 digits (the lesson's
+photo route), and `photographed`, a digit photographed as learners take them: ruled or squared paper, a thin
+ballpoint, a pencil, the desk in the frame, a shadow, a tilted phone. Notebook 08's *Going further* and
+tests/test_photos.py pass these through the photo-to-MNIST pipeline and compare the models' accuracy with the direct
+route, which reads the same ink without a photo.
 
 The photos are 128x128 grey levels (0 black, 1 white) of one digit about 64 pixels tall, from its ink (MNIST's 28x28 or
 scikit-learn's 8x8 optdigits, ink 0 to 1): a felt pen (ink 80 % darker than the paper) on plain paper under a lamp
@@ -11,6 +13,19 @@ import numpy as np
 from PIL import Image
 
 from mnist_helpers.handwriting import crop_to_ink, fit_longer_side
+
+
+def digit_photo(ink, side=64, margin=0):
+    """A small ink array (e.g. scikit-learn's 8x8 digits, ink 0 to 1) drawn as a clean photo would show it.
+
+    Dark on white (grey level 1 - ink), enlarged smoothly to side x side (Lanczos, the interpolation
+    `fit_box` uses, so the photo shows the same digit the direct route enlarges), on a page with
+    `margin` pixels of paper all round (0: the digit fills the frame, as optdigits are cropped).
+    Notebook 08 reads UCI's optdigits this way, in the main lesson.
+    """
+    enlarged = Image.fromarray(1 - np.asarray(ink, dtype="float32")).resize((side, side), Image.Resampling.LANCZOS)
+    return np.pad(np.clip(np.asarray(enlarged), 0, 1), margin, constant_values=1.0)
+
 
 CONDITIONS = {  # name: what changes from plain paper
     "plain paper": "a felt pen on white paper",

@@ -38,7 +38,8 @@ def upload_button(on_file, description="Upload a digit"):
     from IPython.display import display
 
     if "google.colab" in sys.modules:  # Colab draws ipywidgets 8 only through its custom widget manager
-        importlib.import_module("google.colab.output").enable_custom_widget_manager()  # exists only on Colab
+        # exists only on Colab; imported by name, as a static import would make `google` look like a dependency
+        importlib.import_module("google.colab.output").enable_custom_widget_manager()
     upload = widgets.FileUpload(accept="image/*", multiple=False, description=description)
     shown = widgets.Output()
 

@@ -8,7 +8,7 @@ import pytest
 from mnist_helpers.layout import EXPORT_TAG, ROOT
 from mnist_helpers.series import export
 
-TRAINING = {"mnist_helpers/training.py": ("05_training.ipynb", EXPORT_TAG)}
+TRAINING = {"mnist_helpers/training.py": "05_training.ipynb"}
 
 
 def test_the_exported_modules_are_what_the_notebooks_give(capsys):

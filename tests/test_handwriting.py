@@ -9,6 +9,7 @@ from PIL import Image, ImageDraw
 
 from mnist_helpers import handwriting as hw
 from mnist_helpers import ink as ink_steps  # steps 2-5, finding the ink
+from mnist_helpers import photos
 from mnist_helpers.series.samples import SAMPLES, make_samples
 
 IMAGES = Path(__file__).resolve().parents[1] / "notebooks" / "images"
@@ -378,7 +379,7 @@ def test_sklearn_digits_read_from_a_photo_match_the_direct_route(margin):
     images = datasets.load_digits().images[:300].astype("float32") / 16
     gaps = []
     for ink in images:
-        gray = hw.digit_photo(ink, margin=margin)
+        gray = photos.digit_photo(ink, margin=margin)
         assert ink_steps.polarity(gray) == -1
         direct = hw.place_by_centre_of_mass(hw.fit_box(hw.crop_to_ink(ink)))
         gaps.append(np.abs(hw.to_mnist(gray) - direct).mean())  # a refusal raises: the test fails

@@ -2,8 +2,8 @@
 
 A notebook writes out the code it teaches; a module of the package reuses it. Each module in
 MODULES is a hand-written head (docstring, imports, what the package adds that no lesson
-writes), then the marker line, then the sources of its notebook's code cells tagged with its
-tag (EXPORT_TAG, `export`), in order, two blank lines apart. This command rewrites every module below its
+writes), then the marker line, then the sources of its notebook's code cells tagged `export`
+(EXPORT_TAG), in order, two blank lines apart. This command rewrites every module below its
 marker from the notebooks; with --check it changes nothing and exits 1 when a module is not
 what its notebook gives (the tests run that).
 """
@@ -14,40 +14,40 @@ import sys
 
 from mnist_helpers.layout import EXPORT_TAG, ROOT
 
-MODULES = {  # module (from the repository's root) -> the notebook it exports from, and the tag of its cells
-    "mnist_helpers/training.py": ("05_training.ipynb", EXPORT_TAG),
-    "mnist_helpers/evidence.py": ("04_choosing_a_design.ipynb", EXPORT_TAG),
+MODULES = {  # module (from the repository's root) -> the notebook it exports from
+    "mnist_helpers/training.py": "05_training.ipynb",
+    "mnist_helpers/evidence.py": "04_choosing_a_design.ipynb",
 }
 COMMAND = "python -m mnist_helpers.series.export"
 MARKER = f"# --- From notebooks/{{}}: edit it there, then run `{COMMAND}` ---"
 
 
-def exported_cells(notebook, tag=EXPORT_TAG):
-    """The sources of the notebook's code cells tagged `tag`, in order."""
+def exported_cells(notebook):
+    """The sources of the notebook's code cells tagged `export`, in order."""
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     return ["".join(cell["source"]).strip() for cell in cells
-            if cell["cell_type"] == "code" and tag in cell.get("metadata", {}).get("tags", [])]
+            if cell["cell_type"] == "code" and EXPORT_TAG in cell.get("metadata", {}).get("tags", [])]
 
 
-def generated(module_text, notebook, tag=EXPORT_TAG):
+def generated(module_text, notebook):
     """The module as the notebook gives it: its head kept as it is, everything below the marker rewritten."""
     marker = MARKER.format(notebook.name)
     head, found, _ = module_text.partition(marker + "\n")
     if not found:
         raise SystemExit(f"{COMMAND}: the module has no line\n{marker}\nto separate its head from the exported code.")
-    cells = exported_cells(notebook, tag)
+    cells = exported_cells(notebook)
     if not cells:
-        raise SystemExit(f"{COMMAND}: notebooks/{notebook.name} has no code cell tagged {tag!r}.")
+        raise SystemExit(f"{COMMAND}: notebooks/{notebook.name} has no code cell tagged {EXPORT_TAG!r}.")
     return head + marker + "\n\n" + "\n\n\n".join(cells) + "\n"
 
 
 def export(check=False, root=ROOT, modules=MODULES):
     """Rewrite (or, with check, compare) each module; return the modules that differed."""
     stale = []
-    for module, (notebook, tag) in modules.items():
+    for module, notebook in modules.items():
         path = root / module
         text = path.read_text(encoding="utf-8")
-        wanted = generated(text, root / "notebooks" / notebook, tag)
+        wanted = generated(text, root / "notebooks" / notebook)
         if text == wanted:
             continue
         stale.append(module)
