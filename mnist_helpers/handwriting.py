@@ -58,7 +58,7 @@ def read_grayscale(source):
     """Grey levels in [0, 1] (0 black, 1 white) of an image file (a path, or its bytes), upright, at most
     WORKING_SIDE pixels a side. A 2-D NumPy array is taken as grey levels already."""
     if isinstance(source, np.ndarray):
-        gray = checked_grey_levels(np.asarray(source, dtype="float32"), "the array")
+        gray = checked_grey_levels(np.asarray(source, dtype="float32"), "The array")
     else:
         with opened_image(source) as (image, name):  # a missing, damaged or enormous file: one clear error
             image = ImageOps.exif_transpose(image)  # upright, as the phone's EXIF tag says it was held

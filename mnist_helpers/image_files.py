@@ -29,12 +29,13 @@ def is_heic(head):
 
 
 @contextmanager
-def opened_image(source, advice="use a PNG or JPEG file."):
+def opened_image(source, advice="Use a PNG or JPEG file."):
     """(image, name): the image in a file (a path) or in bytes, open in Pillow, and its name for messages.
 
     Whatever goes wrong while it is open (no such file, an empty file, not an image, a truncated
     or damaged file, one too large to decode safely) becomes one DigitImageError that says what
-    to do; `advice` ends the message for a file that cannot be read.
+    to do; every message starts "Cannot read <name>", and `advice`, a sentence, ends the message for a
+    file that cannot be read.
     """
     name = "the uploaded image" if isinstance(source, bytes) else str(source)
     if not isinstance(source, bytes):
@@ -42,7 +43,7 @@ def opened_image(source, advice="use a PNG or JPEG file."):
         if not source.is_file():
             raise DigitImageError(f"No image file at {name}. Check the path (it is relative to the notebook's folder).")
     if (len(source) if isinstance(source, bytes) else source.stat().st_size) == 0:
-        raise DigitImageError(f"{name} is empty (0 bytes): {advice}")
+        raise DigitImageError(f"Cannot read {name}: it is empty (0 bytes). {advice}")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -52,7 +53,7 @@ def opened_image(source, advice="use a PNG or JPEG file."):
         raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         raise DigitImageError(
-            f"{name} is too large to read safely (over {Image.MAX_IMAGE_PIXELS:,} pixels). "
+            f"Cannot read {name} safely: it has over {Image.MAX_IMAGE_PIXELS:,} pixels. "
             f"Crop it to the digit or scale it down, then try again."
         ) from None
     except UnidentifiedImageError:
@@ -63,13 +64,13 @@ def opened_image(source, advice="use a PNG or JPEG file."):
                 head = file.read(12)
         if is_heic(head):
             raise DigitImageError(
-                f"{name} is an HEIC photo (an iPhone's usual format), which cannot be read here: save it as "
-                f"JPEG first (on the iPhone, Settings > Camera > Formats > Most Compatible; on a Mac, open it in "
-                f"Preview and use File > Export > JPEG), then try again."
+                f"Cannot read {name}: it is an HEIC photo (an iPhone's usual format), which Pillow cannot decode. "
+                f"Save it as JPEG first (on the iPhone, Settings > Camera > Formats > Most Compatible; on a Mac, open "
+                f"it in Preview and use File > Export > JPEG), then try again."
             ) from None
-        raise DigitImageError(f"{name} is not an image file Pillow can read: {advice}") from None
+        raise DigitImageError(f"Cannot read {name}: it is not an image file Pillow can read. {advice}") from None
     except (OSError, SyntaxError, ValueError) as error:  # a truncated or damaged file
-        raise DigitImageError(f"Cannot read {name} as an image ({error}): {advice}") from None
+        raise DigitImageError(f"Cannot read {name} as an image ({error}). {advice}") from None
 
 
 def on_paper(image):
@@ -95,7 +96,8 @@ def checked_grey_levels(gray, name):
     if bad:
         raise DigitImageError(
             f"{name} has {bad:,} pixel{'s' * (bad > 1)} that {'are' if bad > 1 else 'is'} not a number (NaN or "
-            f"infinite). Replace them (e.g. np.nan_to_num(image, nan=1.0) for white paper) or use another image."
+            f"infinite). Replace {'them' if bad > 1 else 'it'} (e.g. np.nan_to_num(image, nan=1.0) for white paper) "
+            f"or use another image."
         )
     return gray
 
@@ -114,6 +116,6 @@ def labelled_images(folder):
     if not found:
         raise DigitImageError(f"No images named <digit>-<anything>.png or .jpg in {folder}, e.g. 7-mine.jpg.")
     for path, _ in found:
-        with opened_image(path, f"replace it with a photo of its digit, or remove it from {folder}.") as (image, _):
+        with opened_image(path, f"Replace it with a photo of its digit, or remove it from {folder}.") as (image, _):
             image.load()  # decodes every pixel: a truncated file fails here
     return found

@@ -1,12 +1,15 @@
 """The later notebooks open alone: 06 and 08, each in an empty run folder, run to the end (08 makes 07's
-model on request, and 07 in turn 05's: what 07 opened alone does).
+model on request, and 07 in turn 05's: what 07 opened alone does). 08 reads a folder of twelve images, as
+exercise 4's learner would give it (three photos of each digit): its figures lay out any number.
 
 Outside make test's 10 minutes (three minutes of training on two cores): `make test-extra` runs it, and CI
 after make test. tests/test_runner.py checks the same mechanism with small stand-ins inside make test.
 """
 
 import shlex
+import shutil
 import subprocess
+from pathlib import Path
 import sys
 
 import nbformat
@@ -19,8 +22,9 @@ from test_readme import command, printed, summary
 # with small stand-ins).
 ALONE = {
     "06": command(".venv/bin/python -m mnist_helpers run --only 06"),
-    "08": ".venv/bin/python -m mnist_helpers run --no-html --only 08 -p TRAIN_SAMPLES 1000",
+    "08": ".venv/bin/python -m mnist_helpers run --no-html --only 08 -p TRAIN_SAMPLES 1000 -p IMAGES_DIR {images}",
 }
+SAMPLES = Path(__file__).resolve().parents[1] / "notebooks" / "images"
 MADE = {"06": ["05_training"], "08": ["05_training", "07_convolutions"]}
 
 
@@ -29,7 +33,12 @@ MADE = {"06": ["05_training"], "08": ["05_training", "07_convolutions"]}
 def test_each_later_notebook_opens_alone(tmp_path, mnist_path):
     """Both at once (they wait on kernels starting more than on the two cores)."""
     started = {}
+    images = tmp_path / "my digits"  # the ten samples and two more photos: more than one figure row of five holds
+    shutil.copytree(SAMPLES, images)
+    shutil.copy(SAMPLES / "1-photo.jpg", images / "1-again.jpg")
+    shutil.copy(SAMPLES / "7-chalk.png", images / "7-again.png")
     for number, line in ALONE.items():
+        line = line.format(images=shlex.quote(str(images)))
         (tmp_path / number).mkdir()
         argv = [sys.executable if word == ".venv/bin/python" else word for word in shlex.split(line)]
         started[number] = subprocess.Popen(argv, cwd=tmp_path / number, stdout=subprocess.PIPE,
