@@ -1,16 +1,19 @@
 """Digits drawn as photos (notebook 08): `digit_photo`, a clean photo of scikit-learn's 8x8 digits (the lesson's
 photo route), and `photographed`, a digit photographed as learners take them: ruled or squared paper, a thin
-ballpoint, a pencil, the desk in the frame, a shadow, a tilted phone. Notebook 08's *Going further* and
-tests/test_photos.py pass these through the photo-to-MNIST pipeline and compare the models' accuracy with the direct
-route, which reads the same ink without a photo.
+ballpoint, a pencil, the desk in the frame, a shadow, a tilted phone; and `bad_inputs`, six kinds of input the
+pipeline must refuse with a clear message (notebook 08's "When the input is not a digit"). Notebook 08's *Going
+further* and tests/test_photos.py pass the photos through the photo-to-MNIST pipeline and compare the models' accuracy
+with the direct route, which reads the same ink without a photo.
 
 The photos are 128x128 grey levels (0 black, 1 white) of one digit about 64 pixels tall, from its ink (MNIST's 28x28 or
 scikit-learn's 8x8 optdigits, ink 0 to 1): a felt pen (ink 80 % darker than the paper) on plain paper under a lamp
 (corners about 15 % darker) with a phone's sensor noise, except for the one thing each condition changes.
 """
 
+import io
+
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from mnist_helpers.handwriting import crop_to_ink, fit_longer_side
 
@@ -106,3 +109,38 @@ def tilted(gray, narrowing, background):
     image = Image.fromarray(gray.astype("float32")).transform(
         (SIDE, SIDE), Image.Transform.PERSPECTIVE, coefficients, Image.Resampling.BICUBIC, fillcolor=background)
     return np.asarray(image)
+
+
+def blank_page_photo():
+    """A JPEG photo (bytes) of an empty 640x480 page: darker in the corners, its right half in shadow, sensor noise."""
+    rng = np.random.default_rng(0)
+    rows, cols = np.indices((480, 640)) / 640
+    page = (0.9 - 0.6 * ((rows - 0.375) ** 2 + (cols - 0.5) ** 2))  # vignetting: darker corners
+    page *= 1 - 0.5 * np.clip((cols - 0.5) * 640 / 15, 0, 1)  # the right half in shadow
+    page = np.clip(page + rng.normal(0, 0.02, page.shape), 0, 1)
+    photo = io.BytesIO()
+    Image.fromarray((255 * page).astype("uint8")).save(photo, format="JPEG", quality=85)
+    return photo.getvalue()
+
+
+def two_digits():
+    """A 1 and a 0 drawn side by side, dark on white: 160x300 grey levels in [0, 1]."""
+    image = Image.new("L", (300, 160), "white")
+    ImageDraw.Draw(image).line([(70, 30), (70, 130)], fill="black", width=10)  # a 1 ...
+    ImageDraw.Draw(image).ellipse([150, 30, 230, 130], outline="black", width=10)  # ... and a 0 beside it
+    return np.asarray(image, "float32") / 255
+
+
+def bad_inputs():
+    """Six inputs that are not one readable digit, by what is wrong with each: paths, bytes and arrays, as a
+    learner's upload or MY_IMAGE might give them."""
+    not_a_number = np.ones((50, 50), "float32")
+    not_a_number[10, 10] = np.nan
+    return {
+        "a missing file": "no/such/digit.png",
+        "an empty file": b"",
+        "a file that is not an image": b"these bytes are not a picture",
+        "a photo of a blank page": blank_page_photo(),
+        "an array with a NaN pixel": not_a_number,
+        "two digits side by side": two_digits(),
+    }

@@ -109,3 +109,12 @@ def test_the_stroke_width_of_a_drawn_bar_is_its_width():
     ink = np.zeros((60, 60), "float32")
     ink[5:55, 10:14] = 1.0  # 4 px wide, 50 long: the outline's ends add 2 x 4 to its 2 x 50
     assert hw.stroke_width(ink) == pytest.approx(4 * 50 / 54)
+
+
+@pytest.mark.parametrize("what", list(photos.bad_inputs()))
+def test_each_of_notebook_08s_bad_inputs_is_refused_with_one_line_that_says_what_to_do(what):
+    with pytest.raises(hw.DigitImageError) as refused:
+        hw.to_mnist(photos.bad_inputs()[what])
+    message = str(refused.value)
+    assert "\n" not in message and message.endswith("."), message  # one line
+    assert ". " in message or ": " in message, message  # what is wrong, then what to do
