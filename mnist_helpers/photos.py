@@ -1,9 +1,9 @@
 """Digits drawn as photos (notebook 08): `digit_photo`, a clean photo of scikit-learn's 8x8 digits (the lesson's
 photo route), and `photographed`, a digit photographed as learners take them: ruled or squared paper, a thin
-ballpoint, a pencil, the desk in the frame, a shadow, a tilted phone; and `bad_inputs`, six kinds of input the
-pipeline must refuse with a clear message (notebook 08's "When the input is not a digit"). Notebook 08's *Going
-further* and tests/test_photos.py pass the photos through the photo-to-MNIST pipeline and compare the models' accuracy
-with the direct route, which reads the same ink without a photo.
+ballpoint, a pencil, the desk in the frame, a shadow, a tilted phone; `blank_page`, an empty page; and
+`bad_inputs`, six kinds of input the pipeline must refuse with a clear message (notebook 08's "When the input is not
+a digit"). Notebook 08's *Going further* and tests/test_photos.py pass the photos through the photo-to-MNIST pipeline
+and compare the models' accuracy with the direct route, which reads the same ink without a photo.
 
 The photos are 128x128 grey levels (0 black, 1 white) of one digit about 64 pixels tall, from its ink (MNIST's 28x28 or
 scikit-learn's 8x8 optdigits, ink 0 to 1): a felt pen (ink 80 % darker than the paper) on plain paper under a lamp
@@ -111,15 +111,27 @@ def tilted(gray, narrowing, background):
     return np.asarray(image)
 
 
+def blank_page(shape=(480, 640), noise=0.02, shadow=None, seed=0):
+    """A photo of an empty page, grey levels in [0, 1]: darker in the corners (vignetting), the sensor's noise, and
+    optionally a shadow over the "right half", the "lower half" or the "lower right quarter"."""
+    rng = np.random.default_rng(seed)
+    rows, cols = np.indices(shape)
+    r, c = rows / max(shape) - 0.5 * shape[0] / max(shape), cols / max(shape) - 0.5 * shape[1] / max(shape)
+    light = 0.9 - 0.6 * (r**2 + c**2)
+    if shadow == "right half":
+        light = light * (1 - 0.5 * np.clip((cols - shape[1] / 2) / 15, 0, 1))
+    if shadow == "lower half":
+        light = light * (1 - 0.4 * np.clip((rows - shape[0] / 2) / 25, 0, 1))
+    if shadow == "lower right quarter":
+        corner = np.clip((cols - shape[1] / 2) / 10, 0, 1) * np.clip((rows - shape[0] / 2) / 10, 0, 1)
+        light = light * (1 - 0.5 * corner)
+    return np.clip(light + rng.normal(0, noise, shape), 0, 1)
+
+
 def blank_page_photo():
-    """A JPEG photo (bytes) of an empty 640x480 page: darker in the corners, its right half in shadow, sensor noise."""
-    rng = np.random.default_rng(0)
-    rows, cols = np.indices((480, 640)) / 640
-    page = (0.9 - 0.6 * ((rows - 0.375) ** 2 + (cols - 0.5) ** 2))  # vignetting: darker corners
-    page *= 1 - 0.5 * np.clip((cols - 0.5) * 640 / 15, 0, 1)  # the right half in shadow
-    page = np.clip(page + rng.normal(0, 0.02, page.shape), 0, 1)
+    """The blank page of notebook 08 as a JPEG file's bytes: its right half in shadow."""
     photo = io.BytesIO()
-    Image.fromarray((255 * page).astype("uint8")).save(photo, format="JPEG", quality=85)
+    Image.fromarray((255 * blank_page(shadow="right half")).astype("uint8")).save(photo, format="JPEG", quality=85)
     return photo.getvalue()
 
 

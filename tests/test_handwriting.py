@@ -264,22 +264,6 @@ def test_shipped_samples_are_what_the_script_makes_and_all_preprocess(tmp_path):
         assert name.startswith(str(digit))
 
 
-def page(shape=(480, 640), noise=0.02, shadow=None, seed=0):
-    """A photo of a blank page: vignetting (darker corners), sensor noise, optionally partly in shadow."""
-    rng = np.random.default_rng(seed)
-    rows, cols = np.indices(shape)
-    r, c = rows / max(shape) - 0.5 * shape[0] / max(shape), cols / max(shape) - 0.5 * shape[1] / max(shape)
-    light = 0.9 - 0.6 * (r**2 + c**2)
-    if shadow == "right half":
-        light = light * (1 - 0.5 * np.clip((cols - shape[1] / 2) / 15, 0, 1))
-    if shadow == "lower half":
-        light = light * (1 - 0.4 * np.clip((rows - shape[0] / 2) / 25, 0, 1))
-    if shadow == "lower right quarter":
-        corner = np.clip((cols - shape[1] / 2) / 10, 0, 1) * np.clip((rows - shape[0] / 2) / 10, 0, 1)
-        light = light * (1 - 0.5 * corner)
-    return np.clip(light + rng.normal(0, noise, shape), 0, 1)
-
-
 def jpeg(gray):
     buffer = io.BytesIO()
     Image.fromarray((255 * gray).round().astype("uint8")).save(buffer, format="JPEG", quality=85)
@@ -291,7 +275,7 @@ def jpeg(gray):
 def test_a_photo_of_a_blank_page_is_refused_by_its_own_noise(shadow, noise):
     """Vignetting and a shadow's edge are paper; nothing stands out of the paper's noise by 20 times."""
     with pytest.raises(hw.DigitImageError, match="No ink found.*times the paper's own noise"):
-        hw.to_mnist(jpeg(page(noise=noise, shadow=shadow)))
+        hw.to_mnist(jpeg(photos.blank_page(noise=noise, shadow=shadow)))
 
 
 def shadowed(angle, depth=0.5, shape=(480, 640)):
@@ -315,7 +299,7 @@ def test_a_photo_of_a_blank_page_in_a_diagonal_shadow_is_refused(noise):
     rows, cols = np.indices((480, 640))
     shade = 1 - 0.5 * np.clip((rows + cols - 560) / 15, 0, 1)  # a soft diagonal edge, lower right in shadow
     with pytest.raises(hw.DigitImageError, match="No ink found"):
-        hw.to_mnist(jpeg(page(noise=0) * shade + np.random.default_rng(0).normal(0, noise, shade.shape)))
+        hw.to_mnist(jpeg(photos.blank_page(noise=0) * shade + np.random.default_rng(0).normal(0, noise, shade.shape)))
 
 
 def test_an_all_black_photo_is_refused():
@@ -325,7 +309,7 @@ def test_an_all_black_photo_is_refused():
 
 def test_the_same_page_with_a_faint_digit_is_read():
     """The refusal is relative: a light pencil stroke on that noisy page, half in shadow, still counts."""
-    gray = page(noise=0.02, shadow="right half")
+    gray = photos.blank_page(noise=0.02, shadow="right half")
     stroke = drawing(size=(640, 480)).astype("float32") / 255  # 1 paper, 0 ink
     gray = gray * (1 - 0.3 * (1 - stroke))  # the stroke reflects 30 % less light than the paper under it
     steps = hw.preprocess_steps(jpeg(gray))
@@ -363,7 +347,7 @@ def test_an_array_is_read_as_grey_levels():
 
 
 def test_the_paper_surface_removes_strokes_and_keeps_a_shadow_edge():
-    gray = page(noise=0.0, shadow="right half").astype("float32")
+    gray = photos.blank_page(noise=0.0, shadow="right half").astype("float32")
     assert np.abs(ink_steps.paper_surface(gray, -1)[0] - gray).max() < 0.02, "a blank page is all paper, its shadow too"
     inked = gray.copy()
     inked[100:300, 200:214] *= 0.2  # a 14-pixel stroke
