@@ -63,11 +63,12 @@ def plot_matrix(matrix, title, value_format="d", ax=None, colorbar_label="count"
     return ax
 
 
-def show_probabilities(images, probabilities, titles, title, n_cols=5):
+def show_probabilities(images, probabilities, titles, title, n_cols=5, cmap=IMAGE_CMAP):
     """Each 28x28 input above its predicted probabilities, one bar colour per model (notebook 08).
 
     `probabilities` maps a model's name to its (n, 10) predictions for `images`. At most
     `n_cols` digits per row, so that the ten bar labels stay readable on a 1024x768 screen.
+    `cmap="gray"` draws the inputs as the network's numbers (high = white), not as ink.
     """
     n = len(images)
     n_cols = min(n, n_cols)
@@ -84,7 +85,7 @@ def show_probabilities(images, probabilities, titles, title, n_cols=5):
         if index >= n:
             bar_ax.axis("off")
             continue
-        image_ax.imshow(images[index], cmap=IMAGE_CMAP, vmin=0, vmax=1)
+        image_ax.imshow(images[index], cmap=cmap, vmin=0, vmax=1)
         image_ax.set_title(titles[index], fontsize=10)
         for k, ((name, probs), color) in enumerate(zip(probabilities.items(), colors)):
             bar_ax.bar(np.arange(10) + (k - (len(probabilities) - 1) / 2) * width, probs[index], width=width,
