@@ -87,6 +87,10 @@ def show_probabilities(images, probabilities, titles, title, n_cols=5, cmap=IMAG
             continue
         image_ax.imshow(images[index], cmap=cmap, vmin=0, vmax=1)
         image_ax.set_title(titles[index], fontsize=10)
+        image_ax.set_axis_on()
+        image_ax.set(xticks=[], yticks=[])  # a thin grey frame: a white page shows where it ends
+        for spine in image_ax.spines.values():
+            spine.set_color("0.6")
         for k, ((name, probs), color) in enumerate(zip(probabilities.items(), colors)):
             bar_ax.bar(np.arange(10) + (k - (len(probabilities) - 1) / 2) * width, probs[index], width=width,
                        color=color, label=name)
