@@ -118,4 +118,7 @@ def labelled_images(folder):
     for path, _ in found:
         with opened_image(path, f"Replace it with a photo of its digit, or remove it from {folder}.") as (image, _):
             image.load()  # decodes every pixel: a truncated file fails here
+            if np.ptp(np.asarray(image.convert("L"))) == 0:  # one grey level throughout: nothing to crop to
+                raise DigitImageError(f"{path} is blank: every pixel has the same grey level. Replace it with a "
+                                      f"photo of its digit, or remove it from {folder}.")
     return found

@@ -234,7 +234,8 @@ def test_image_paths_may_start_with_tilde(tmp_path, monkeypatch):
 @pytest.mark.parametrize("name, content, problem", [
     ("3-empty.png", lambda: b"", "Cannot read {path}: it is empty (0 bytes)"),
     ("4-cut.jpg", lambda: jpeg(drawing() / 255)[:-400], "Cannot read {path} as an image (image file is truncated"),
-], ids=["0-byte file", "truncated JPEG"])
+    ("5-blank.png", lambda: png(np.full((40, 30), 255, np.uint8)), "{path} is blank: every pixel has the same grey"),
+], ids=["0-byte file", "truncated JPEG", "blank page"])
 def test_a_broken_image_in_the_folder_is_named_before_any_figure(tmp_path, name, content, problem):
     Image.fromarray(drawing()).save(tmp_path / "1-fine.png")
     (tmp_path / name).write_bytes(content())
