@@ -21,7 +21,7 @@ except ModuleNotFoundError:  # nothing installed: on a Python TensorFlow does no
 
 quiet_tensorflow_startup()
 
-from mnist_helpers import handwriting, ink, photos, plots  # noqa: E402  (mh.plots.show_digits, ...)
+from mnist_helpers import diagrams, handwriting, ink, photos, plots  # noqa: E402  (mh.plots.show_digits, ...)
 from mnist_helpers.artifacts import (  # noqa: E402
     ArtifactError,
     ensure_model,
@@ -55,6 +55,7 @@ __all__ = [
     "check_parameters",
     "compare",
     "ensure_model",
+    "diagrams",
     "fit_verbosity",
     "handwriting",
     "ink",

@@ -46,12 +46,16 @@ def to_mnist(source):
 WORKING_SIDE = 512  # larger images are shrunk to this before the analysis: plenty for a 20x20 result
 
 
+def resized(image, width, height):
+    """A float image resized to width x height pixels, whatever its shape, anti-aliased (Lanczos)."""
+    stretched = np.asarray(Image.fromarray(image.astype("float32")).resize((width, height), Image.Resampling.LANCZOS))
+    return np.clip(stretched, 0, 1)  # Lanczos overshoots a little at sharp edges
+
+
 def fit_longer_side(image, side):
     """Resize a float image so its longer side is `side` pixels, keeping the aspect ratio, anti-aliased."""
     scale = side / max(image.shape)
-    size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))  # Pillow: (width, height)
-    resized = np.asarray(Image.fromarray(image.astype("float32")).resize(size, Image.Resampling.LANCZOS))
-    return np.clip(resized, 0, 1)  # Lanczos overshoots a little at sharp edges
+    return resized(image, max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
 
 
 def read_grayscale(source):

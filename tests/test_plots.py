@@ -1,4 +1,4 @@
-"""The figures of notebooks 03, 05 and 07 (mnist_helpers.plots): learning curves and the network diagram."""
+"""The figures of notebooks 03, 05, 07 and 08 (mnist_helpers.plots, .diagrams): learning curves and the diagrams."""
 
 import matplotlib
 
@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from mnist_helpers import plots  # noqa: E402
+from mnist_helpers import diagrams, plots  # noqa: E402
 
 # Validation loss lowest at epoch 2, then rising: a small picture of overfitting.
 OVERFITS = {"loss": [0.5, 0.2, 0.1, 0.05], "val_loss": [0.3, 0.2, 0.25, 0.3],
@@ -73,7 +73,7 @@ def test_plot_histories_puts_runs_on_the_same_axes_with_error_rates_and_stops():
 
 
 def test_the_network_diagram_draws_every_weight_between_the_units_it_shows():
-    fig = plots.network_diagram([784, 512, 10, 3], ["in", "hidden", "out", "tiny"], shown=6)
+    fig = diagrams.network_diagram([784, 512, 10, 3], ["in", "hidden", "out", "tiny"], shown=6)
     ax = fig.axes[0]
     units = [len(collection.get_offsets()) for collection in ax.collections]
     assert units == [6, 6, 6, 3], "at most `shown` units a column; a column of 3 shows all 3"
@@ -81,3 +81,23 @@ def test_the_network_diagram_draws_every_weight_between_the_units_it_shows():
     texts = [text.get_text() for text in ax.texts]
     assert texts.count("⋮") == 3, "dots only where units are left out"
     assert "in\n784 units" in texts and "tiny\n3 units" in texts
+
+
+def test_the_chain_rule_diagram_shows_ten_paths_and_the_product_they_add_up_to():
+    ax = diagrams.chain_rule_diagram().axes[0]
+    texts = " ".join(text.get_text() for text in ax.texts)
+    assert [str(k) for k in range(10)] == [t.get_text() for t in ax.texts if t.get_text().isdigit()], "ten logits"
+    assert "add the ten paths" in texts and r"\sum_k W2[j, k]" in texts
+    assert len(ax.lines) == 1 + 10, "the chain to the hidden unit, then one path through each logit"
+
+
+def test_the_preprocessing_figure_frames_the_box_and_marks_the_centre():
+    boxed = np.ones((20, 10))
+    steps = {"grayscale": np.full((40, 30), 0.8), "ink": np.zeros((40, 30)), "boxed": boxed,
+             "mnist": np.zeros((28, 28))}
+    axes = diagrams.show_preprocessing(steps, "a test").axes
+    assert [ax.get_title() for ax in axes][2] == "cropped to 10×20\n(longer side 20)"
+    framed = axes[2].images[0].get_array()
+    assert framed.shape == (28, 28) and framed.sum() == boxed.sum(), "the box drawn whole, at the 28x28 scale"
+    assert len(axes[2].patches) == 1 and axes[3].lines[0].get_xydata().tolist() == [[14, 14]], "frame; + on (14, 14)"
+
