@@ -120,7 +120,8 @@ def pytest_xdist_make_scheduler(config, log):
     order above, except that the notebooks sharing a run folder go to one worker as one unit, in
     order: a notebook's cells must run in one kernel, and 06 and 08 then find the models 05 and 07
     saved (in parallel, they would train those models again). That unit is the longest, so it goes
-    first; the notebooks that stand alone go last, to whichever worker is free. xdist's own
+    first; the notebooks that stand alone go last, to whichever worker is free. The quick series on
+    each backend (make test-extra) is a unit of its own, so that the two run side by side. xdist's own
     `--dist loadgroup` would group them, but its group marks do not reach the scheduler under pytest 9.2.
     """
     if config.getvalue("dist") != "loadfile":  # another --dist given on the command line: xdist's own
@@ -132,6 +133,8 @@ def pytest_xdist_make_scheduler(config, log):
             path = nodeid.split("::", 1)[0]
             if path.endswith(".ipynb") and shares_run_folder(str(config.rootpath / path)):
                 return "notebooks sharing a run folder"
+            if "::test_the_quick_series[" in nodeid:
+                return nodeid
             return path
 
     return RunFolderInOneUnit(config, log)

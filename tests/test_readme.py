@@ -68,7 +68,8 @@ COVERED = {
     "make run": "test_make_commands_are_wired_to_the_runner_and_the_tests",
     "make test": "test_make_commands_are_wired_to_the_runner_and_the_tests (and CI: .ci/run)",
     "export MNIST_NPZ=/path/to/mnist.npz": "tests/test_commands.py: test_doctor_on_a_good_setup",
-    ".venv/bin/python -m mnist_helpers run --name quick -f quick.yaml": "test_the_quick_series",
+    ".venv/bin/python -m mnist_helpers run --name quick -f quick.yaml":
+        "test_the_quick_series[tensorflow] (make test-extra)",
     "export KERAS_BACKEND=jax": "test_the_quick_series[jax] (make test-extra)",
     "make test-extra": "test_make_commands_are_wired_to_the_runner_and_the_tests (and CI: .ci/run)",
     ".venv/bin/python -m mnist_helpers run --only 06 -p TRAIN_SAMPLES 3000 -p EPOCHS 2":
@@ -123,11 +124,13 @@ def summary(folder):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("backend", ["tensorflow", pytest.param("jax", marks=pytest.mark.extra)])
+@pytest.mark.extra  # about five minutes on each backend: with nbval over every notebook, make test would pass 10
+@pytest.mark.parametrize("backend", ["tensorflow", "jax"])
 def test_the_quick_series(tmp_path, mnist_path, backend):
     """The README's small run of the whole series, with its parameters file as printed: on TensorFlow, and on
     JAX as the README chooses it, in a JAX learner's environment without TensorFlow (make test-extra builds it
-    and names its bin folder in JAX_BIN: about six minutes, so CI runs it after make test)."""
+    and names its bin folder in JAX_BIN). nbval runs every notebook on TensorFlow in make test; this is the
+    runner's whole path (parameters, run folder, summary, HTML), which CI runs after make test."""
     (quick,) = [block for block in blocks("yaml") if block.startswith("# quick.yaml")]
     (tmp_path / "quick.yaml").write_text(quick)
     exported = [command("export KERAS_BACKEND=")] if backend == "jax" else []

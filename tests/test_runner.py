@@ -4,6 +4,7 @@ The README's own runner commands are executed by tests/test_readme.py; here are 
 rules, mostly on tiny notebooks written by the tests, so they take seconds.
 """
 
+import asyncio
 import json
 import signal
 import subprocess
@@ -222,6 +223,40 @@ def test_an_interrupted_run_says_where_it_stopped(tmp_path, signum, status, how)
     quick = result["notebooks"][0]
     assert quick["seconds"] > 0 and quick["cpu_seconds"] > 0, "the kernel's own figures"
     assert 20 < quick["peak_mib"] < 4000
+
+
+def test_the_usage_question_leaves_no_thread_spinning(monkeypatch):
+    """A kernel's last question (its CPU time and memory) comes back in milliseconds from a warm kernel;
+    a heartbeat thread the machine was too busy to start before it was stopped used to spin opening
+    sockets until "Too many open files" printed a traceback into a finished run. Here threads start late."""
+    from jupyter_client import channels
+    opened = []
+    create = channels.HBChannel._create_socket
+
+    def late(channel):
+        opened.append(channel)
+        time.sleep(1)
+        create(channel)
+
+    async def start_and_stop():
+        manager = kernels.SeriesKernelManager()
+        await manager.start_kernel()
+        warm = manager.client()
+        warm.start_channels(hb=False)
+        await warm.wait_for_ready(timeout=60)  # as after a notebook: the question is answered at once
+        warm.stop_channels()
+        monkeypatch.setattr(channels.HBChannel, "_create_socket", late)
+        await manager.shutdown_kernel()
+
+    kernels.SeriesKernelManager.last_usage = None
+    worker = threading.Thread(target=asyncio.run, args=(start_and_stop(),), daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert not worker.is_alive(), "the kernel's shutdown hung"
+    figures = kernels.SeriesKernelManager.last_usage
+    assert figures["cpu_seconds"] > 0, "the kernel still answers"
+    assert figures["peak_mib"] < 300, "and the question loads no Keras into a kernel that had none"
+    assert len(opened) <= 1, f"the heartbeat opened {len(opened)} sockets"
 
 
 def test_a_failed_run_lists_every_notebook(tmp_path, capsys):

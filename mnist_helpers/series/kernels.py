@@ -9,6 +9,7 @@ from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager
 
 from mnist_helpers.layout import CHECK_TAG
+from mnist_helpers.series import usage
 
 
 class SeriesKernelManager(AsyncKernelManager):
@@ -49,8 +50,12 @@ class SeriesKernelManager(AsyncKernelManager):
 
     async def _ask_usage(self):
         client = self.client()
-        client.start_channels()
-        expression = "__import__('mnist_helpers.series.usage').series.usage.own_usage()"
+        # No heartbeat: its thread, stopped before it has started (a quick reply on a busy
+        # machine), spins opening sockets until "Too many open files" (jupyter_client 8.10).
+        client.start_channels(hb=False)
+        # The file run on its own: importing it through the package would load Keras into a kernel that
+        # may not have (a stand-in notebook), seconds that its figures would then count as its own.
+        expression = f"__import__('runpy').run_path({str(Path(usage.__file__))!r})['own_usage']()"
         try:
             reply = await client.execute_interactive(
                 "", silent=True, store_history=False, user_expressions={"usage": expression}, timeout=30
