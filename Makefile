@@ -41,7 +41,7 @@ test: $(INSTALLED_DEV)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(ARGS)
 
-## make test-extra: what CI runs after make test: the quick series on TensorFlow and JAX, 06 and 08 opened alone, every notebook in a browser, a notebook in a Python without the helper package (about 11 minutes on 2 cores, plus 1 building .venv-jax the first time)
+## make test-extra: what CI runs after make test: the quick series on TensorFlow and JAX, 06 and 08 opened alone, every notebook in a browser, a notebook in a Python without the helper package (about 12 minutes on 2 cores, plus 1 building .venv-jax the first time)
 test-extra: $(INSTALLED_DEV) $(INSTALLED_JAX)
 	JAX_BIN=$(JAX_VENV)/bin $(BIN)/python -m pytest -m extra
 
