@@ -4,10 +4,15 @@ import numpy as np
 
 # --- From notebooks/04_choosing_a_design.ipynb: edit it there, then run `python -m mnist_helpers.series.export` ---
 
+def margin(design, reference):
+    # by how many points the gap between the mean accuracies beats the larger spread (0 or less: within it)
+    gap = abs(np.mean(design) - np.mean(reference))
+    spread = max(np.ptp(design), np.ptp(reference))  # ptp, "peak to peak": highest minus lowest
+    return 100 * (gap - spread)
+
+
 def compare(design, reference):
     # "better", "worse" or "no clear difference", from the accuracies of several seeds each.
-    gap = np.mean(design) - np.mean(reference)
-    spread = max(np.ptp(design), np.ptp(reference))  # ptp, "peak to peak": highest minus lowest
-    if abs(gap) <= spread:
+    if margin(design, reference) <= 0:
         return "no clear difference"
-    return "better" if gap > 0 else "worse"
+    return "better" if np.mean(design) > np.mean(reference) else "worse"

@@ -55,7 +55,7 @@ class SeriesKernelManager(AsyncKernelManager):
         client.start_channels(hb=False)
         # The file run on its own: importing it through the package would load Keras into a kernel that
         # may not have (a stand-in notebook), seconds that its figures would then count as its own.
-        expression = f"__import__('runpy').run_path({str(Path(usage.__file__))!r})['own_usage']()"
+        expression = f"__import__('runpy').run_path({usage.__file__!r})['own_usage']()"
         try:
             reply = await client.execute_interactive(
                 "", silent=True, store_history=False, user_expressions={"usage": expression}, timeout=30

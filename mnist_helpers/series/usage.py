@@ -1,5 +1,5 @@
 """What a kernel used: asked of each kernel by the runner just before it shuts down, and by
-notebook 05's memory check. Kept apart so that a kernel can import it cheaply."""
+notebook 05's memory check. Kept apart so that a kernel can run the file on its own, without the package."""
 
 import re
 import sys
