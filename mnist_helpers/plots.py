@@ -223,7 +223,7 @@ def plot_histories(histories, title="Learning curves", stops=None):
                 ax.plot(epochs, values, style, color=color, markersize=4, lw=1.6, label=prefix + kind)
                 if best is not None and kind == "validation":
                     ax.plot(best, values[best - 1], "*", color=color, markersize=16, markeredgecolor="black",
-                            label=f"{prefix}best epoch ({best})")
+                            label=f"{prefix}best epoch by loss ({best})")
             if name in stops:
                 epoch, text = stops[name]
                 ax.axvline(epoch, color=color, ls=":", lw=2, label=f"{text} ({epoch})")

@@ -32,7 +32,7 @@ def test_plot_histories_draws_one_run_as_error_rate_and_marks_the_best_epoch():
     ax_loss, ax_acc = fig.axes
     assert fig._suptitle.get_text() == "Training the CNN"
     assert ax_loss.get_yscale() == "log" and ax_acc.get_yscale() == "log"
-    assert labels(ax_loss) == ["training", "validation", "best epoch (2)"]
+    assert labels(ax_loss) == ["training", "validation", "best epoch by loss (2)"]
     star = ax_loss.lines[2]
     assert list(star.get_xdata()) == [2] and list(star.get_ydata()) == [0.2]
     np.testing.assert_allclose(ax_acc.lines[1].get_ydata(), [15, 10, 11, 12])  # 1 - accuracy, in %
@@ -61,7 +61,8 @@ def test_plot_histories_puts_runs_on_the_same_axes_with_error_rates_and_stops():
                                stops={"plain": (4, "plain, early stopping would end it after epoch")})
     ax_loss, ax_acc = fig.axes
     assert ax_loss.get_yscale() == "log" and ax_acc.get_yscale() == "log"
-    assert "plain, best epoch (2)" in labels(ax_loss) and "regularised, best epoch (3)" in labels(ax_loss)
+    assert "plain, best epoch by loss (2)" in labels(ax_loss)
+    assert "regularised, best epoch by loss (3)" in labels(ax_loss)
     assert "plain, early stopping would end it after epoch (4)" in labels(ax_loss)
     error_rates = ax_acc.lines[1].get_ydata()  # plain, validation
     np.testing.assert_allclose(error_rates, [15, 10, 11, 12])
