@@ -39,9 +39,11 @@ def show_digits(images, titles=None, n_cols=10, title=None, size=1.1, title_colo
     return fig
 
 
-def plot_matrix(matrix, title, value_format="d", ax=None, colorbar_label="count"):
-    """A 10x10 class-by-class matrix with every non-zero cell's value printed (notebook 06).
+def plot_matrix(matrix, title, value_format="d", ax=None, colorbar_label="count", mistakes_only=False):
+    """A 10x10 class-by-class matrix with every non-zero cell's value printed (notebooks 01 and 06).
 
+    `mistakes_only`: a matrix of mistakes (notebook 01), whose diagonal (the digits read right) is drawn grey
+    and whose pairs never confused are marked 0, so that the two cannot be told apart by colour alone.
     Sized for a projector: on its own it is a 6.4 x 5.6 inch figure whose printed values are
     9 pt, readable at 1024x768; give it one axis of a figure at least as large per matrix.
     """
@@ -50,7 +52,9 @@ def plot_matrix(matrix, title, value_format="d", ax=None, colorbar_label="count"
     image = ax.imshow(matrix, cmap=HEAT_CMAP)
     threshold = matrix.max() / 2 if matrix.max() else 1
     for (row, col), value in np.ndenumerate(matrix):
-        if value:
+        if mistakes_only and row == col:
+            ax.add_patch(plt.Rectangle((col - 0.5, row - 0.5), 1, 1, color="0.8"))
+        elif value or mistakes_only:
             ax.text(col, row, format(value, value_format), ha="center", va="center", fontsize=9,
                     color="black" if value > threshold else "white")
     ax.set_xticks(range(matrix.shape[1]))

@@ -1,4 +1,4 @@
-"""The figures of notebooks 03, 05, 07 and 08 (mnist_helpers.plots, .diagrams): learning curves and the diagrams."""
+"""The figures of notebooks 01, 03, 05, 07 and 08 (mnist_helpers.plots, .diagrams): curves, matrices, diagrams."""
 
 import matplotlib
 
@@ -102,3 +102,14 @@ def test_the_preprocessing_figure_frames_the_box_and_marks_the_centre():
     assert framed.shape == (28, 28) and framed.sum() == boxed.sum(), "the box drawn whole, at the 28x28 scale"
     assert len(axes[2].patches) == 1 and axes[3].lines[0].get_xydata().tolist() == [[14, 14]], "frame; + on (14, 14)"
 
+
+
+def test_plot_matrix_of_mistakes_greys_the_diagonal_and_writes_the_zeros():
+    """Notebook 01: a pair never confused reads 0, a digit read right is a grey square, not a dark cell."""
+    mistakes = np.array([[0, 3, 0], [0, 0, 5], [2, 0, 0]])
+    plain = plots.plot_matrix(mistakes, "plain")
+    assert sorted(text.get_text() for text in plain.texts) == ["2", "3", "5"]
+    ax = plots.plot_matrix(mistakes, "mistakes", mistakes_only=True)
+    assert sorted(text.get_text() for text in ax.texts) == ["0", "0", "0", "2", "3", "5"]  # off the diagonal
+    grey = [patch.get_xy() for patch in ax.patches]
+    assert sorted(grey) == [(-0.5, -0.5), (0.5, 0.5), (1.5, 1.5)]  # one square per diagonal cell
