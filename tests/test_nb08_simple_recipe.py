@@ -1,0 +1,43 @@
+"""Notebook 08's sixteen-line recipe, `simple_to_mnist`, taken from the notebook itself: a blank image gets a
+ValueError that says what to do, not NumPy's error from deep inside the crop, and its own steps 4 and 5 (the
+20-pixel box, the centre of mass) agree with the package's helpers. No kernel."""
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import mnist_helpers as mh
+from mnist_helpers.layout import NOTEBOOKS
+
+
+def simple_to_mnist():
+    notebook = json.loads(next(NOTEBOOKS.glob("08_*.ipynb")).read_text(encoding="utf-8"))
+    (source,) = ["".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"
+                 and "".join(cell["source"]).startswith("def simple_to_mnist(")]
+    namespace = {"mh": mh, "np": np, "Image": Image}
+    exec(source, namespace)  # the learner's cell, as written
+    return namespace["simple_to_mnist"]
+
+
+@pytest.mark.parametrize("paper", [0.0, 0.3, 1.0])
+def test_a_blank_image_is_refused_with_what_to_do(paper):
+    with pytest.raises(ValueError, match="^no ink found: photograph a dark digit on light paper"):
+        simple_to_mnist()(np.full((60, 40), paper, dtype="float32"))
+
+
+def test_a_sample_is_still_read():
+    digit = simple_to_mnist()(NOTEBOOKS / "images" / "0-scan.png")
+    assert digit.shape == (28, 28) and digit.max() == pytest.approx(1, abs=0.05)
+
+
+@pytest.mark.parametrize("path", sorted((NOTEBOOKS / "images").glob("[0-9]-*.*")), ids=lambda path: path.name)
+def test_steps_4_and_5_written_out_agree_with_the_package(path):
+    digit = simple_to_mnist()(path)
+    row, col = mh.handwriting.centre_of_mass(digit)
+    assert abs(row - 14) <= 0.5 and abs(col - 14) <= 0.5
+    box = digit[np.ix_(np.flatnonzero(digit.any(axis=1)), np.flatnonzero(digit.any(axis=0)))]
+    expected = mh.handwriting.place_by_centre_of_mass(box)  # the package's step 5 on the same box
+    np.testing.assert_allclose(digit, expected, atol=1e-6)
+    assert max(box.shape) <= 20
