@@ -60,6 +60,25 @@ def solution_blocks(notebook):
                 yield (title.group(1).strip() if title else "solution"), code + check
 
 
+def notebook_functions(path, names, namespace):
+    """The functions `names` as the notebook at `path` defines them in its code cells, executed on their own in
+    `namespace` (the modules they use), which is returned: a lesson's own code, tested without a kernel."""
+    import ast
+    import json
+
+    definitions = {}
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        for node in ast.parse("".join(cell["source"])).body:
+            if isinstance(node, ast.FunctionDef) and node.name in names:
+                assert node.name not in definitions, f"{path.name} defines {node.name} twice"
+                definitions[node.name] = node
+    assert sorted(definitions) == sorted(names), f"{path.name} no longer defines {set(names) - set(definitions)}"
+    exec(compile(ast.Module(body=list(definitions.values()), type_ignores=[]), str(path), "exec"), namespace)
+    return namespace
+
+
 def pytest_collection_modifyitems(session, config, items):
     try:
         from nbval.plugin import IPyNbCell

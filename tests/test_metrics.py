@@ -1,12 +1,12 @@
 """The metrics notebook 06 writes out (its own definitions, executed here on their own), each checked
 on a case small enough to work out by hand."""
 
-import ast
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import notebook_functions
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "06_error_analysis.ipynb"
 LESSON = ("confusion_matrix", "errors_only", "per_class_report", "reliability", "accuracy_coverage")
@@ -20,18 +20,7 @@ MATRIX = [[2, 1, 0], [0, 1, 1], [1, 0, 3]]
 @pytest.fixture(scope="module")
 def lesson():
     """The functions notebook 06 defines in its code cells, executed with only NumPy as `np`."""
-    definitions = {}
-    for cell in json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        for node in ast.parse("".join(cell["source"])).body:
-            if isinstance(node, ast.FunctionDef) and node.name in LESSON:
-                assert node.name not in definitions, f"notebook 06 defines {node.name} twice"
-                definitions[node.name] = node
-    assert sorted(definitions) == sorted(LESSON), f"notebook 06 no longer defines {set(LESSON) - set(definitions)}"
-    namespace = {"np": np}
-    exec(compile(ast.Module(body=list(definitions.values()), type_ignores=[]), str(NOTEBOOK), "exec"), namespace)
-    return namespace
+    return notebook_functions(NOTEBOOK, LESSON, {"np": np})
 
 
 def test_notebook_05_computes_its_lesson_itself():

@@ -2,10 +2,9 @@
 ValueError that says what to do, not NumPy's error from deep inside the crop, and its own steps 4 and 5 (the
 20-pixel box, the centre of mass) agree with the package's helpers. No kernel."""
 
-import json
-
 import numpy as np
 import pytest
+from conftest import notebook_functions
 from PIL import Image
 
 import mnist_helpers as mh
@@ -13,12 +12,8 @@ from mnist_helpers.layout import NOTEBOOKS
 
 
 def simple_to_mnist():
-    notebook = json.loads(next(NOTEBOOKS.glob("08_*.ipynb")).read_text(encoding="utf-8"))
-    (source,) = ["".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"
-                 and "".join(cell["source"]).startswith("def simple_to_mnist(")]
-    namespace = {"mh": mh, "np": np, "Image": Image}
-    exec(source, namespace)  # the learner's cell, as written
-    return namespace["simple_to_mnist"]
+    notebook = next(NOTEBOOKS.glob("08_*.ipynb"))  # the learner's function, as written
+    return notebook_functions(notebook, ["simple_to_mnist"], {"mh": mh, "np": np, "Image": Image})["simple_to_mnist"]
 
 
 @pytest.mark.parametrize("paper", [0.0, 0.3, 1.0])
