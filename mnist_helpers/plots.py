@@ -134,65 +134,47 @@ def digit_gallery(images, captions, title, n_cols=8, size=1.1):
     return fig
 
 
-def place_labels(ax, positions, texts, colors, fontsize=14, max_rounds=500):
-    """Write each text in a white box at its (x, y) data position, nudged apart until no two
-    boxes overlap; a moved label gets a thin line back to its position (notebook 01).
+def plot_one_weight_probe(probe, slope, step, weight_name, n_digits=500):
+    """One weight's loss and accuracy against a change added to it (notebook 03's one step by hand).
 
-    Call it last, after the figure's layout is final (e.g. after `fig.tight_layout()`): it
-    fixes the axis limits and works in screen pixels. Returns the text artists, which
-    `overlapping_labels` can check.
+    `probe(change)` returns (loss, accuracy) on `n_digits` digits with `change` added to the weight;
+    `slope` is the loss's slope at 0 (the weight's entry of the gradient), `step` one gradient step.
+    Left: the loss, a smooth U, its tangent at 0, and an inset zoomed in on the step. Right: the
+    accuracy, flat steps. `weight_name` ends the x-axis labels. Returns the figure.
     """
-    fig = ax.figure
-    ax.set_xlim(ax.get_xlim())
-    ax.set_ylim(ax.get_ylim())
-    renderer = fig.canvas.get_renderer()
-    to_screen, to_data = ax.transData, ax.transData.inverted()
-    anchors = to_screen.transform(np.asarray(positions, dtype=float))
-    centres = anchors.copy()
-    artists = [ax.text(x, y, str(text), fontsize=fontsize, weight="bold", ha="center", va="center", zorder=5,
-                       bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "alpha": 0.9, "edgecolor": color})
-               for (x, y), text, color in zip(positions, texts, colors)]
-    margin = fontsize * 0.25 * fig.dpi / 72 + 2  # the box's padding, plus 2 pixels of air
-    sizes = np.array([[a.get_window_extent(renderer).width, a.get_window_extent(renderer).height] for a in artists])
-    half = sizes / 2 + margin
-    frame = ax.get_window_extent(renderer)
-    for _ in range(max_rounds):
-        moved = False
-        for i in range(len(artists)):
-            for j in range(i + 1, len(artists)):
-                gap = np.abs(centres[i] - centres[j]) - (half[i] + half[j])
-                if (gap < 0).all():  # the boxes overlap: separate them along the cheaper axis
-                    axis = int(np.argmax(gap))
-                    direction = np.sign(centres[i, axis] - centres[j, axis]) or (1.0 if i < j else -1.0)
-                    shift = -gap[axis] / 2 + 0.5
-                    centres[i, axis] += direction * shift
-                    centres[j, axis] -= direction * shift
-                    moved = True
-        centres = np.clip(centres, [frame.x0, frame.y0] + half, [frame.x1, frame.y1] - half)
-        if not moved:
-            break
-    for artist, anchor, centre in zip(artists, anchors, centres):
-        artist.set_position(to_data.transform(centre))
-        if np.hypot(*(centre - anchor)) > 3:
-            (x0, y0), (x1, y1) = to_data.transform(anchor), to_data.transform(centre)
-            ax.plot([x0, x1], [y0, y1], color="black", lw=0.8, zorder=4)
-    return artists
+    from matplotlib.ticker import PercentFormatter
 
-
-def overlapping_labels(artists):
-    """Pairs of text artists whose drawn boxes overlap (notebook 01 checks its PCA map has none).
-
-    Works on a figure already shown and closed: it is measured on a fresh Agg canvas."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    renderer = FigureCanvasAgg(artists[0].figure).get_renderer()
-    boxes = []
-    for artist in artists:
-        patch = artist.get_bbox_patch()
-        artist.draw(renderer)  # lays out the box around the text
-        boxes.append((patch or artist).get_window_extent(renderer))
-    return [(artists[i].get_text(), artists[j].get_text()) for i in range(len(boxes)) for j in range(i + 1, len(boxes))
-            if boxes[i].overlaps(boxes[j])]
+    changes = np.linspace(-3, 3, 601)  # the changes added to the weight, 0.01 apart
+    losses, accuracies = np.array([probe(change) for change in changes]).T
+    loss_at_0 = probe(0)[0]
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(8.5, 3.9))
+    ax_loss.plot(changes, losses, color=CLASS_COLORS[0], lw=2, label="loss")
+    near_0 = changes[200:401]  # from -1 to 1
+    ax_loss.plot(near_0, loss_at_0 + slope * near_0, "--", color="black", lw=1.5, label="slope at 0 (gradient)")
+    ax_loss.plot(0, loss_at_0, "o", color="black", ms=6, label="trained weight")
+    zoom = ax_loss.inset_axes([0.42, 0.55, 0.3, 0.34])  # the step is too small to see at this scale: zoomed in
+    near = np.linspace(-0.01, 0.02, 31)
+    zoom.plot(near, [probe(change)[0] for change in near], color=CLASS_COLORS[0], lw=2)
+    zoom.plot(0, loss_at_0, "o", color="black", ms=6)
+    zoom.annotate("", xy=(step, probe(step)[0]), xytext=(0, loss_at_0),
+                  arrowprops=dict(arrowstyle="-|>", color=CLASS_COLORS[3], lw=2.5, mutation_scale=16))
+    zoom.set_xlabel(f"zoomed in: one step, {step:+.4f}", fontsize=10, labelpad=2)
+    zoom.set_xticks([])
+    zoom.set_yticks([])
+    ax_loss.indicate_inset_zoom(zoom, edgecolor="0.4")
+    ax_acc.step(changes, accuracies, where="mid", color=CLASS_COLORS[3], lw=2)
+    ax_loss.set_title("Loss: smooth, a slope to follow", fontsize=11)
+    ax_acc.set_title("Accuracy: flat steps, no slope to follow", fontsize=11)
+    ax_loss.set_ylabel(f"cross-entropy ({n_digits} digits)", fontsize=10)
+    ax_acc.set_ylabel(f"accuracy ({n_digits} digits)", fontsize=10)
+    ax_acc.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
+    for ax in (ax_loss, ax_acc):
+        ax.set_xlabel(f"change added to {weight_name}", fontsize=10)
+        ax.tick_params(labelsize=9)
+        ax.grid(alpha=0.3)
+    fig.legend(*ax_loss.get_legend_handles_labels(), loc="lower center", ncol=3, fontsize=10, frameon=False)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))  # room for the legend below the panels
+    return fig
 
 
 RUN_COLORS = (CLASS_COLORS[0], CLASS_COLORS[6], CLASS_COLORS[3], CLASS_COLORS[8])  # dark blue, rose, green, purple

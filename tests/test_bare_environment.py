@@ -36,7 +36,7 @@ def test_a_notebook_runs_where_the_helper_package_is_missing(tmp_path, mnist_pat
     env = {**os.environ, "JUPYTER_PATH": str(tmp_path / "jupyter"), "MNIST_HELPERS_SOURCE": str(ROOT)}
     notebook = NOTEBOOKS / "01_looking_at_the_data.ipynb"
     done = subprocess.run([sys.executable, "-m", "papermill", notebook, tmp_path / "01.ipynb", "-k", "bare",
-                           "--cwd", NOTEBOOKS, "-p", "PCA_SAMPLES", "500"],
+                           "--cwd", NOTEBOOKS],
                           env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     executed = nbformat.read(tmp_path / "01.ipynb", 4)

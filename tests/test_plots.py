@@ -113,3 +113,18 @@ def test_plot_matrix_of_mistakes_greys_the_diagonal_and_writes_the_zeros():
     assert sorted(text.get_text() for text in ax.texts) == ["0", "0", "0", "2", "3", "5"]  # off the diagonal
     grey = [patch.get_xy() for patch in ax.patches]
     assert sorted(grey) == [(-0.5, -0.5), (0.5, 0.5), (1.5, 1.5)]  # one square per diagonal cell
+
+
+def test_the_one_weight_probe_draws_the_u_its_tangent_the_step_and_the_staircase():
+    """Notebook 03: a nudged weight's loss is a U and its accuracy flat steps; the inset shows one step."""
+    def probe(change):
+        return (change - 1) ** 2 + 1, 0.8 + 0.1 * (change > 1)
+
+    fig = plots.plot_one_weight_probe(probe, slope=-2.0, step=0.01, weight_name="the weight")
+    ax_loss, ax_acc = fig.axes
+    zoom = ax_loss.child_axes[0]
+    assert labels(ax_loss) == ["loss", "slope at 0 (gradient)", "trained weight"]
+    np.testing.assert_allclose(ax_loss.lines[1].get_ydata()[[0, -1]], [4, 0])  # 2 - 2 x change, from -1 to 1
+    assert zoom.get_xlabel() == "zoomed in: one step, +0.0100"
+    assert sorted(set(ax_acc.lines[0].get_ydata())) == [0.8, 0.9], "the accuracy: flat steps"
+    assert ax_loss.get_xlabel() == ax_acc.get_xlabel() == "change added to the weight"
