@@ -87,6 +87,10 @@ def test_checks_are_folded_out_of_the_lesson(path):
             code = source(cell)
             assert not re.search(r"\bif (not )?defaults\b", code), f"a lesson cell branches on defaults: {code[:80]}"
             assert len(re.findall(r"^\s*assert\b", code, re.M)) <= 2, f"checks in the lesson: {code[:80]}"
+        folded = cell["metadata"].get("jupyter", {}).get("source_hidden")
+        assert not folded or is_check(cell) or SETUP_TAG in cell["metadata"].get("tags", []), (
+            f"only check cells and the set-up cell are stored folded (tests/test_browser.py counts them): "
+            f"{source(cell)[:80]}")
 
 
 @pytest.mark.parametrize("path", [p for p in NOTEBOOKS if "mh.ensure_model(" in p.read_text()], ids=lambda p: p.name)
