@@ -53,7 +53,7 @@ lab: $(INSTALLED)
 learner: $(INSTALLED)
 	$(BIN)/python -m mnist_helpers learner $(ARGS)
 
-## make bench: the accuracy and speed benchmark against the published recipes, timing make run too (about 30 minutes; writes docs/benchmarks.md and mnist_helpers/measured/benchmarks.json)
+## make bench: the accuracy and speed benchmark against the published recipes, timing make run too (about 30 minutes; writes docs/benchmarks.md and docs/benchmarks.json)
 bench: $(INSTALLED_DEV)
 	$(BIN)/python -m benchmarks $(ARGS)
 

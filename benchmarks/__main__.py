@@ -6,9 +6,8 @@ notebooks' default seed comes first, and its two series figures come from the RE
 command, `make run`: the whole series headlessly with its defaults, timed with its peak
 memory. Then the other seeds. Then it takes the fit time of both series models apart
 (benchmarks/profile.py), and checks each target (benchmarks/report.py), printing met or not
-met. Prints the report and writes docs/benchmarks.md, and its figures to
-mnist_helpers/measured/benchmarks.json (package data: notebook 05 reads them in a learner's
-copy too). Figures come from this run, never typed in. About 30 minutes on 2 cores.
+met. Prints the report and writes docs/benchmarks.md, and its figures beside it to
+docs/benchmarks.json (no notebook reads them). Figures come from this run, never typed in. About 30 minutes on 2 cores.
 """
 
 import mnist_helpers as mh  # first: keeps TensorFlow's start-up log quiet
@@ -27,10 +26,10 @@ from benchmarks.recipes import RECIPES, default_seed, seeds
 from benchmarks.report import summarise, verdicts
 from benchmarks.search import document
 from mnist_helpers.doctor import machine, versions
-from mnist_helpers.layout import MEASURED, NOTEBOOKS
+from mnist_helpers.layout import DOCS, NOTEBOOKS
 from mnist_helpers.series.parameters import default_values
 
-FIGURES = MEASURED / "benchmarks.json"  # package data: notebook 05 reads them, wherever the package is installed
+FIGURES = DOCS / "benchmarks.json"  # beside the report it is made with: no notebook reads it
 SERIES_MODELS = {  # the benchmark's name for each series model: its file, and the notebook that trains it
     "series MLP": ("model.keras", "05_training.ipynb"),
     "series CNN": ("cnn.keras", "07_convolutions.ipynb"),
@@ -65,7 +64,7 @@ def main(argv=None):
     parser.add_argument("--seeds", type=int, default=3, help="seeds per recipe (default 3)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md", help="Markdown report")
     parser.add_argument("--figures", type=Path, default=FIGURES,
-                        help="JSON figures, which notebook 05 reads (default mnist_helpers/measured/benchmarks.json)")
+                        help="JSON figures (default docs/benchmarks.json)")
     args = parser.parse_args(argv)
     if args.seeds < 1:
         parser.error(f"--seeds must be at least 1, got {args.seeds}")

@@ -29,11 +29,11 @@ from benchmarks.recipes import classic_mlp, keras_io_convnet, seeds
 from benchmarks.report import ACCURACY_TARGETS, FIT_TIME_TARGETS, verdicts
 from benchmarks.report import markdown as benchmark_markdown
 from mnist_helpers.doctor import machine, versions
-from mnist_helpers.layout import MEASURED, ROOT
+from mnist_helpers.layout import ROOT
 
 FIGURES = ROOT / "docs" / "search.json"  # beside the report: nothing in the package reads it
 PICTURE = ROOT / "docs" / "frontier.png"
-BENCHMARK_FIGURES, DOCUMENT = MEASURED / "benchmarks.json", ROOT / "docs" / "benchmarks.md"  # make bench's
+BENCHMARK_FIGURES, DOCUMENT = ROOT / "docs" / "benchmarks.json", ROOT / "docs" / "benchmarks.md"  # make bench's
 SERIES = {"MLP": "series MLP", "CNN": "series CNN"}  # each network's name in make bench's targets
 BUDGET = {network: FIT_TIME_TARGETS[name] for network, name in SERIES.items()}  # share of the peer's fit time
 ACCURACY_TARGET = {network: ACCURACY_TARGETS[name] for network, name in SERIES.items()}  # mean test accuracy

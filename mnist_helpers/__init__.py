@@ -21,7 +21,7 @@ except ModuleNotFoundError:  # nothing installed: on a Python TensorFlow does no
 
 quiet_tensorflow_startup()
 
-from mnist_helpers import diagrams, handwriting, ink, photos, plots  # noqa: E402  (mh.plots.show_digits, ...)
+from mnist_helpers import designs, diagrams, handwriting, ink, photos, plots  # noqa: E402  (mh.plots.show_digits, ...)
 from mnist_helpers.artifacts import (  # noqa: E402
     ArtifactError,
     ensure_model,
@@ -43,7 +43,6 @@ from mnist_helpers.data import (  # noqa: E402
 )
 from mnist_helpers.layout import MEASURED  # noqa: E402
 from mnist_helpers.params import ParameterError, check_parameters  # noqa: E402
-from mnist_helpers.session import fit_verbosity  # noqa: E402
 from mnist_helpers.training import warmup_cosine  # noqa: E402
 
 __all__ = [
@@ -55,8 +54,8 @@ __all__ = [
     "check_parameters",
     "compare",
     "ensure_model",
+    "designs",
     "diagrams",
-    "fit_verbosity",
     "handwriting",
     "ink",
     "load_mnist",

@@ -190,3 +190,61 @@ def place_by_centre_of_mass(digit, size=28, centre=14.0):
     r1, c1 = min(top + height, size), min(left + width, size)
     field[r0:r1, c0:c1] = digit[r0 - top:r1 - top, c0 - left:c1 - left]
     return field
+
+
+def ink_extent(images):
+    """Per image of a stack (n x rows x columns): the ink's height and width, from the first row (column) that
+    holds ink to the last (notebook 08 checks MNIST's 20x20 box with it)."""
+    def extent(inked):  # n x lines: does each row (or column) hold ink?
+        first, last = inked.argmax(axis=1), inked.shape[1] - 1 - inked[:, ::-1].argmax(axis=1)  # first, last True
+        return last - first + 1
+
+    inked = np.asarray(images) > 0
+    return extent(inked.any(axis=2)), extent(inked.any(axis=1))
+
+
+def show_my_digit(source, name, models, routes=None):
+    """Notebook 08's *Your own digit*: one image (path or bytes) through `preprocess_steps`, its steps drawn, then
+    each model's answers (`models`: name -> Keras model) on the pipeline's input and on what each of `routes`
+    (name -> function, e.g. the notebook's sixteen lines) makes of it. A bad image gets one clear line."""
+    import matplotlib.pyplot as plt
+
+    from mnist_helpers import diagrams, plots
+
+    try:
+        steps = preprocess_steps(source)
+    except DigitImageError as error:
+        print(f"Could not use {name}: {error}")
+        return
+    diagrams.show_preprocessing(steps, f"{name}, step by step ({steps['polarity']})")
+    plt.show()
+    inputs, names = [steps["mnist"]], ["the package's pipeline"]
+    for route, prepare in (routes or {}).items():
+        try:
+            inputs.append(prepare(source))
+            names.append(route)
+        except ValueError as error:  # e.g. the sixteen lines on an image with no ink: their message
+            print(f"{route}: {error}")
+    images = np.stack(inputs)
+    probs = {model_name: model.predict(images.reshape((len(images), *model.inputs[0].shape[1:])), verbose=0)
+             for model_name, model in models.items()}
+    plots.show_probabilities(images, probs, [f"{route}\n" + " / ".join(str(p[k].argmax()) for p in probs.values())
+                                             for k, route in enumerate(names)], f"{name}: MLP / CNN")
+    plt.show()
+
+
+def read_my_digit(my_image, models, routes=None, stand_in=None):
+    """Notebook 08's upload: `my_image` (a path) if given; else, in front of a reader (JupyterLab, Notebook 7,
+    VS Code, Colab), an upload button that shows each file with `show_my_digit`; else (headless: a script, the
+    series runner) `stand_in`, a sample, so the steps are still seen."""
+    from mnist_helpers import session
+
+    if my_image:
+        show_my_digit(my_image, str(my_image), models, routes)
+    elif session.is_interactive():
+        session.upload_button(lambda content, name: show_my_digit(content, name, models, routes))
+    else:
+        print(f"No MY_IMAGE given and no upload button here, so {stand_in.name} stands in for your photo. Set "
+              "MY_IMAGE to the path of your image (-p MY_IMAGE path/to/digit.jpg), or open the notebook in "
+              "JupyterLab, VS Code or Colab to upload one.")
+        show_my_digit(stand_in, stand_in.name, models, routes)

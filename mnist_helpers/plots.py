@@ -68,30 +68,33 @@ def plot_matrix(matrix, title, value_format="d", ax=None, colorbar_label="count"
 
 
 def show_probabilities(images, probabilities, titles, title, n_cols=5, cmap=IMAGE_CMAP):
-    """Each 28x28 input above its predicted probabilities, one bar colour per model (notebook 08).
+    """Each 28x28 input right above its predicted probabilities, one bar colour per model (notebook 08).
 
     `probabilities` maps a model's name to its (n, 10) predictions for `images`. At most
     `n_cols` digits per row, so that the ten bar labels stay readable on a 1024x768 screen.
     `cmap="gray"` draws the inputs as the network's numbers (high = white), not as ink.
+    Each input and its bars share one cell of the grid, with no gap between them, so that
+    the bars sit nearer their own input than the next row's.
     """
     n = len(images)
     n_cols = min(n, n_cols)
     n_rows = -(-n // n_cols)
-    # at most 8.5 inches wide, so a notebook shows it unscaled on a 1024x768 projector
-    fig, axes = plt.subplots(2 * n_rows, n_cols, figsize=(min(max(1.7 * n_cols, 4.5), 8.5), 2.7 * n_rows + 0.8),
-                             squeeze=False,
-                             gridspec_kw={"height_ratios": [1, 1] * n_rows})
+    # at most 8.5 inches wide and, for three rows, under 7.5 tall: unscaled on a 1024x768 projector
+    fig_width, fig_height = min(max(1.7 * n_cols, 4.5), 8.5), 2.25 * n_rows + 0.8
+    fig = plt.figure(figsize=(fig_width, fig_height))
+    # margins in inches: the bars' scale on the left, the title above, the legend below; between rows, room
+    # for the bars' digits and the next input's two-line title (a gap of half a row)
+    cells = fig.add_gridspec(n_rows, n_cols, left=0.7 / fig_width, right=1 - 0.1 / fig_width,
+                             top=1 - 0.8 / fig_height, bottom=0.7 / fig_height, wspace=0.15, hspace=0.55)
     width = 0.8 / len(probabilities)
     colors = (CLASS_COLORS[0], CLASS_COLORS[6], CLASS_COLORS[3])
-    for index in range(n_rows * n_cols):
-        image_ax, bar_ax = axes[2 * (index // n_cols), index % n_cols], axes[2 * (index // n_cols) + 1, index % n_cols]
-        image_ax.axis("off")
-        if index >= n:
-            bar_ax.axis("off")
-            continue
+    first_bars = None
+    for index in range(n):
+        pair = cells[index // n_cols, index % n_cols].subgridspec(2, 1, height_ratios=[1.35, 0.65], hspace=0)
+        image_ax, bar_ax = fig.add_subplot(pair[0]), fig.add_subplot(pair[1])
         image_ax.imshow(images[index], cmap=cmap, vmin=0, vmax=1)
+        image_ax.set_anchor("S")  # the input at the bottom of its space, on top of its own bars
         image_ax.set_title(titles[index], fontsize=10)
-        image_ax.set_axis_on()
         image_ax.set(xticks=[], yticks=[])  # a thin grey frame: a white page shows where it ends
         for spine in image_ax.spines.values():
             spine.set_color("0.6")
@@ -106,10 +109,10 @@ def show_probabilities(images, probabilities, titles, title, n_cols=5, cmap=IMAG
             bar_ax.set_yticklabels([])
         else:
             bar_ax.set_ylabel("probability", fontsize=10)
-    handles, labels = axes[1, 0].get_legend_handles_labels()
+        first_bars = first_bars or bar_ax
+    handles, labels = first_bars.get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", fontsize=10, ncol=len(probabilities))  # below: never on the title
     fig.suptitle(title, fontsize=11)
-    fig.tight_layout(rect=(0, 0.2 / fig.get_figheight(), 1, 1))
     return fig
 
 

@@ -20,14 +20,6 @@ def is_interactive():
     return shell is not None and "__vsc_ipynb_file__" in shell.user_ns
 
 
-def fit_verbosity():
-    """Progress bars for a reader watching; one line per epoch in stored and headless outputs.
-
-    Introduced in notebook 02. Returns the value for `model.fit(verbose=...)`.
-    """
-    return 1 if is_interactive() else 2
-
-
 def upload_button(on_file, description="Upload a digit"):
     """Show an upload button (ipywidgets' FileUpload) that calls `on_file(content, name)` with each
     uploaded file's bytes and name, its output shown below the button (notebook 08). Works wherever

@@ -143,14 +143,14 @@ def test_counts_follow_the_stated_rule(tiny):
 
 def test_minutes_follow_the_stated_rule(tiny):
     figures = rule.Figures({"09_tiny": 90.0}, {}, {}, "test")
-    raw = (tiny.words / 120 + 1 * 2 + 2 * 1 + 1 * 0.5 + 1 * 4 + 1.5)
-    assert rule.teaching_minutes(tiny, figures) == rule.round_up(raw) == 15
+    raw = (tiny.words / 85 + 1 * 3 + 2 * 1.5 + 1 * 0.75 + 1 * 5 + 1.5)
+    assert rule.teaching_minutes(tiny, figures) == rule.round_up(raw) == 20
     assert rule.exercise_minutes(tiny, figures) == rule.round_up(10 + 10 + 1.5) == 25
     assert rule.exercise_minutes(tiny, figures, [1]) == 10
     assert rule.exercise_minutes(tiny, figures, []) == 0
-    assert rule.demo_minutes(tiny, figures) == rule.round_up(1.5 + 2 + 0.5 * tiny.words / 120) == 5  # half narrated
+    assert rule.demo_minutes(tiny, figures) == rule.round_up(1.5 + 3 + 0.5 * tiny.words / 85) == 10  # half narrated
     assert rule.header_mismatches([tiny], figures) == [
-        "09_tiny: states '15 min teaching, 20 min exercises.', the rule gives 15 min teaching, 25 min exercises"]
+        "09_tiny: states '15 min teaching, 20 min exercises.', the rule gives 20 min teaching, 25 min exercises"]
     unmeasured = rule.Figures({}, {}, {}, "test")
     assert rule.teaching_minutes(tiny, unmeasured) is None
     assert rule.exercise_minutes(tiny, unmeasured, [1]) == 10  # no compute needed: it does not train
@@ -252,11 +252,11 @@ def test_a_going_further_section_is_counted_apart_from_the_lesson(tmp_path):
     assert side.words > 240 and tiny.words < 110  # the side roads' words are theirs, not the lesson's
     figures = rule.Figures({"09_tiny": 60.0}, {}, {}, "test")
     # the lesson: its words, one concept, one cell, and the whole notebook's compute (side roads' runs included)
-    assert rule.teaching_minutes(tiny, figures) == rule.round_up(tiny.words / 120 + 2 + 1 + 1) == 5
-    assert rule.optional_minutes(tiny) == rule.round_up(side.words / 120 + 2 * 2 + 1 + 0.5 + 4) == 15
+    assert rule.teaching_minutes(tiny, figures) == rule.round_up(tiny.words / 85 + 3 + 1.5 + 1) == 10
+    assert rule.optional_minutes(tiny) == rule.round_up(side.words / 85 + 2 * 3 + 1.5 + 0.75 + 5) == 20
     assert rule.header_mismatches([tiny], figures) == [
-        "09_tiny: states '5 min teaching, 5 min optional, 10 min exercises.', the rule gives 5 min teaching, "
-        "15 min optional, 10 min exercises"]
+        "09_tiny: states '5 min teaching, 5 min optional, 10 min exercises.', the rule gives 10 min teaching, "
+        "20 min optional, 10 min exercises"]
 
 
 def test_a_taught_days_record_is_compared_with_the_rule(tmp_path, capsys):

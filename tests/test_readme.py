@@ -173,7 +173,7 @@ def test_the_quick_series(tmp_path, mnist_path, backend):
     assert entries["08"]["metrics"]["samples"] == 10
     # 08 read MY_IMAGE as a learner's photo: its steps and both models' answers drawn, nothing refused
     (handwriting,) = (folder / entry["notebook"] for entry in result["notebooks"] if entry["notebook"][:2] == "08")
-    (reader,) = [cell for cell in nbformat.read(handwriting, 4).cells if "def read_my_digit" in cell.source]
+    (reader,) = [cell for cell in nbformat.read(handwriting, 4).cells if "read_my_digit(" in cell.source]
     assert sum("image/png" in output.get("data", {}) for output in reader.outputs) == 2, "steps, then answers"
     assert "Could not use" not in printed(handwriting)
     table = done.stdout[done.stdout.index("headline metrics"):]

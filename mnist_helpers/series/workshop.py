@@ -63,7 +63,7 @@ ONE_DAY = Schedule(
 TWO_DAYS = Schedule(
     name="Two days", start="09:00", end="17:00", min_slack=30,
     sessions=MORNING + [
-        ("nb", "04", (1, 2)),
+        ("nb", "04", (1,)),
         ("fixed", "Break", 15),
         ("fixed", "The exercises of 01 to 04 left, at your pace, helpers around", 45),
         ("fixed", "Wrap-up of day 1, feedback (one up, one down)", 10),
