@@ -215,6 +215,7 @@ def test_an_interrupted_run_says_where_it_stopped(tmp_path, signum, status, how)
     assert runner.returncode == status
     assert err.strip() == (f"Interrupted by {how} during 02_slow.ipynb; the run folder keeps what was done, "
                            f"the partial notebook and summary.json: {tmp_path / 'runs' / 'r'}")
+    assert (tmp_path / "runs" / "r" / "kernels.log").is_file(), "a dying kernel logs there, not under the line"
     result = summary(tmp_path / "runs" / "r")
     assert result["status"] == "interrupted"
     assert [(e["notebook"], e["status"]) for e in result["notebooks"]] == [

@@ -18,8 +18,12 @@ class SeriesKernelManager(AsyncKernelManager):
     With TCP, two runs starting kernels at the same moment can pick the same free port
     ("Address already in use"); socket files cannot collide. Before shutting down, the kernel
     is asked for its own CPU time and peak memory (usage.own_usage), which lands in last_usage.
+    The kernel process's own stderr (its logging, C libraries' messages; not the notebook's outputs,
+    which papermill keeps) goes to log_path when it is set: a kernel stopped by Ctrl-C or SIGTERM may
+    log a traceback there while it dies, which would otherwise land under the runner's one line.
     """
 
+    log_path = None  # the runner sets it: kernels.log in its run folder
     last_usage = None  # the last kernel's own_usage(), or None if it could not say
     interrupted = False  # set on Ctrl-C / SIGTERM: stop the kernel at once, ask it nothing
     running = set()  # managers whose kernel may be up, for kill_running()
@@ -31,6 +35,12 @@ class SeriesKernelManager(AsyncKernelManager):
         super().__init__(transport="ipc", ip=str(unique), **kwargs)
         self.running.add(self)
 
+    async def start_kernel(self, **kw):
+        if self.log_path is not None and "stderr" not in kw:
+            self._log = open(self.log_path, "a", encoding="utf-8")  # noqa: SIM115  closed with the kernel
+            kw["stderr"] = self._log
+        await super().start_kernel(**kw)
+
     async def shutdown_kernel(self, now=False, restart=False):
         if self.interrupted:
             now = True
@@ -38,6 +48,8 @@ class SeriesKernelManager(AsyncKernelManager):
             type(self).last_usage = await self._ask_usage()
         await super().shutdown_kernel(now=now, restart=restart)
         self.running.discard(self)
+        if getattr(self, "_log", None) is not None:
+            self._log.close()
 
     @classmethod
     def kill_running(cls):

@@ -248,6 +248,7 @@ def _run(args):
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
         SeriesKernelManager.interrupted = False
+        SeriesKernelManager.log_path = None  # kernels started later (ensure_model) keep their stderr
     print()
     print(summary_table(summary))
     print(f"\nSummary: {folder / 'summary.json'}")
@@ -264,6 +265,7 @@ def execute_series(notebooks, given, folder, summary, no_html):
         entry["status"] = "running"
         write_json(folder / "summary.json", summary)
         SeriesKernelManager.last_usage = None
+        SeriesKernelManager.log_path = folder / "kernels.log"
         start = time.perf_counter()
         status = "ok"  # the entry says "running" until its metrics and HTML are in, so a stop there is its own
         try:
