@@ -1,5 +1,5 @@
-"""Notebook 04's design experiments: the activations' figure, the table and figure of its verdicts, and the
-layer moves it prints. Only notebook 04 uses them; they keep some 100 lines of layout out of the lesson."""
+"""Notebook 04's figures and tables: they draw and print what the notebook computes (the activations, the
+experiments' results, the layers' moves), so that some 100 lines of layout stay out of the lesson."""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -7,19 +7,13 @@ import numpy as np
 from mnist_helpers.plots import CLASS_COLORS
 
 
-def plot_activations():
-    """The sigmoid, tanh and ReLU (left) and their derivatives (right), against the unit's input, -6 to 6 (notebook 04).
+def plot_activations(z, curves):
+    """Activation functions (left) and their derivatives (right) against the unit's input `z` (notebook 04).
 
-    Tanh is dashed, so it is told apart from the sigmoid without colour; ReLU's derivative is drawn as its two flat
-    sides, not a line joining them. Returns the figure: each panel's lines are the sigmoid's, tanh's, ReLU's.
+    `curves` maps each name (sigmoid, tanh, ReLU) to its (values, derivatives) at `z`. Tanh is dashed, so it is told
+    apart from the sigmoid without colour; ReLU's derivative is drawn as its two flat sides, not a line joining
+    them. Returns the figure: each panel's lines in the order of `curves`.
     """
-    z = np.linspace(-6, 6, 500)
-    sigmoid = 1 / (1 + np.exp(-z))
-    curves = {
-        "sigmoid": (sigmoid, sigmoid * (1 - sigmoid)),
-        "tanh": (np.tanh(z), 1 - np.tanh(z) ** 2),
-        "ReLU": (np.maximum(0, z), (z > 0).astype("float32")),
-    }
     fig, (ax_f, ax_d) = plt.subplots(1, 2, figsize=(11, 3.6))
     for (name, (f, derivative)), color in zip(curves.items(), [CLASS_COLORS[0], CLASS_COLORS[3], CLASS_COLORS[6]]):
         style = "--" if name == "tanh" else "-"
@@ -44,15 +38,16 @@ def _reference_name(groups):
     return next(name for designs in groups.values() for name, settings in designs.items() if not settings)
 
 
-def print_design_table(groups, runs, margin, compare, sgd_rivals, sgd_reference, pairs, cost_rows):
+def print_design_table(groups, runs, last_gain, margin, compare, sgd_rivals, sgd_reference, pairs, cost_rows):
     """Notebook 04's table of its design experiments, printed.
 
     `groups` maps each group to {design: the settings it changes ({}: the reference)}; `runs` maps each design to
-    one result per seed (dicts with "accuracy", "curve", "steps", "params"); `margin` and `compare` are the lesson's
-    rule. Each row: the mean validation accuracy, the lowest to highest seed, the spread, and against its reference
-    (`sgd_reference` for `sgd_rivals`, the reference for every other design) the gap, the margin and the verdict; and
-    the gain in the last epoch. Then each of `pairs` ({label: (design, rival)}), and the costs: the parameters of
-    `cost_rows` and the training steps of the "batch size" group.
+    one result per seed (dicts with "accuracy", "steps", "params"); `last_gain` maps each design to its gain in the
+    last epoch, in points; `margin` and `compare` are the lesson's rule. Each row: the mean validation accuracy, the
+    lowest to highest seed, the spread, and against its reference (`sgd_reference` for `sgd_rivals`, the reference
+    for every other design) the gap, the margin and the verdict; and the last epoch's gain. Then each of `pairs`
+    ({label: (design, rival)}), and the costs: the parameters of `cost_rows` and the training steps of the
+    "batch size" group.
     """
     def accuracies(name):
         return [run["accuracy"] for run in runs[name]]
@@ -63,8 +58,6 @@ def print_design_table(groups, runs, margin, compare, sgd_rivals, sgd_reference,
     print("last: the gain in the last epoch, in points (mean of the seeds): how fast the design was still climbing")
     print("gap and margin come from the unrounded accuracies: a hand check on the printed ones may differ by 0.01")
     print(f"the sigmoid under plain SGD is compared with {sgd_reference}, every other design with the reference\n")
-    last_gain = {name: 100 * np.mean([run["curve"][-1] - run["curve"][-2] for run in results])
-                 if len(results[0]["curve"]) > 1 else float("nan") for name, results in runs.items()}  # one epoch: none
     print(f"{'design':<21}{'mean':>8}{'lowest to highest':>21}{'spread':>8}{'gap':>8}{'margin':>8}{'last':>7}"
           "   verdict")
     for group, designs in groups.items():

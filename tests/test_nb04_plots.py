@@ -40,7 +40,9 @@ def accuracies(name):
 
 
 def test_print_design_table_prints_each_verdict_by_the_rule_and_the_costs(capsys):
-    designs.print_design_table(GROUPS, RUNS, margin, compare, ("sigmoid, SGD",), "relu, SGD",
+    last_gain = {name: 100 * np.mean([r["curve"][-1] - r["curve"][-2] for r in results])
+                 for name, results in RUNS.items()}
+    designs.print_design_table(GROUPS, RUNS, last_gain, margin, compare, ("sigmoid, SGD",), "relu, SGD",
                              pairs={"sigmoid against ReLU": ("sigmoid", "Adam 0.01")}, cost_rows=("small", "ref"))
     out = capsys.readouterr().out
     rows = {line.split("  ")[1].strip(): line for line in out.splitlines() if line.startswith("  ")}
@@ -79,7 +81,11 @@ def test_plot_design_groups_draws_every_seed_in_its_panel():
 
 
 def test_plot_activations_draws_the_three_derivatives():
-    fig = designs.plot_activations()
+    z = np.linspace(-6, 6, 500)
+    sigmoid = 1 / (1 + np.exp(-z))
+    fig = designs.plot_activations(z, {"sigmoid": (sigmoid, sigmoid * (1 - sigmoid)),
+                                       "tanh": (np.tanh(z), 1 - np.tanh(z) ** 2),
+                                       "ReLU": (np.maximum(0, z), (z > 0).astype("float32"))})
     try:
         _, derivatives = fig.axes
         z, sigmoid = derivatives.lines[0].get_data()
