@@ -21,7 +21,16 @@ except ModuleNotFoundError:  # nothing installed: on a Python TensorFlow does no
 
 quiet_tensorflow_startup()
 
-from mnist_helpers import designs, diagrams, handwriting, ink, photos, plots  # noqa: E402  (mh.plots.show_digits, ...)
+from mnist_helpers import (  # noqa: E402  (mh.plots.show_digits, ...)
+    designs,
+    diagrams,
+    handwriting,
+    ink,
+    photos,
+    plots,
+    split_mistakes,  # notebook 01's table of what each split's mistakes say
+    training_figures,  # notebook 05's figures
+)
 from mnist_helpers.artifacts import (  # noqa: E402
     ArtifactError,
     ensure_model,
@@ -68,6 +77,8 @@ __all__ = [
     "run_folder",
     "save_model",
     "shuffled",
+    "split_mistakes",
+    "training_figures",
     "validation_digits",
     "warmup_cosine",
     "write_json",

@@ -78,8 +78,8 @@ def print_design_table(groups, runs, last_gain, margin, compare, sgd_rivals, sgd
         design, against = accuracies(name), accuracies(rival)
         gap = 100 * (np.mean(design) - np.mean(against))
         print(f"{label}: gap {gap:+.2f}, margin {margin(design, against):.2f}, {compare(design, against)}")
-    print("\nparameters:", "; ".join(f"{name} {runs[name][0]['params']:,}" for name in cost_rows))
-    steps = "; ".join(f"batches of {name.split()[0]} {runs[name][0]['steps']}" for name in groups["batch size"])
+    print("\nparameters:", "; ".join(f"{name}: {runs[name][0]['params']:,}" for name in cost_rows))
+    steps = "; ".join(f"batches of {name.split()[0]}: {runs[name][0]['steps']}" for name in groups["batch size"])
     print(f"training steps: {steps} (every other design: as batches of 128)")
 
 
@@ -88,9 +88,9 @@ def plot_design_groups(groups, runs, apart, apart_title, order, borrowed, title)
 
     Each design gets a dot per seed, a bar from its lowest to its highest seed and a dash at its mean (which the rule
     compares). `groups` and `runs` are as for print_design_table; the reference is dark blue, the rivals rose.
-    `apart` leaves its groups for a last panel, `apart_title`, whose last design (their reference) is dark blue.
+    `apart` leaves its groups for a last panel, `apart_title`, whose last design (their own reference) is grey.
     `order` maps a group to the designs its panel shows, in order; a name in it that `borrowed` maps to a design
-    shows that design's seeds, dark blue and hollow.
+    shows that design's seeds, grey and hollow: dark blue is kept for the reference alone.
     """
     from matplotlib.ticker import PercentFormatter
     import textwrap
@@ -107,8 +107,10 @@ def plot_design_groups(groups, runs, apart, apart_title, order, borrowed, title)
         labels = []
         for position, name in enumerate(names):
             acc = np.array([run["accuracy"] for run in runs[borrowed.get(name, name)]])
-            dark = name in borrowed or name == apart[-1] or not settings_of[name]
-            color = CLASS_COLORS[0] if dark else CLASS_COLORS[6]
+            if name in borrowed or name == apart[-1]:
+                color = CLASS_COLORS[9]  # grey: a design compared with, not the reference
+            else:
+                color = CLASS_COLORS[0] if not settings_of[name] else CLASS_COLORS[6]
             ax.vlines(position, acc.min(), acc.max(), color=color, lw=2)
             ax.plot(position + np.linspace(-0.08, 0.08, len(acc)), acc, "o", color=color, ms=6,
                     mfc="white" if name in borrowed else color, mew=1.5)

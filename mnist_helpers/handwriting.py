@@ -203,6 +203,31 @@ def ink_extent(images):
     return extent(inked.any(axis=2)), extent(inked.any(axis=1))
 
 
+def print_table(corner, rows, columns, last=None, formats=None):
+    """Print notebook 08's tables, so that its cells show the computing, not the layout. `rows`: the row names;
+    `columns`: header -> {part: values}, each cell the parts' values joined by " / " (e.g. one part per model), the
+    values one per row or a dict by row name (a row it lacks stays blank); a column of one part can be given as
+    {row: value}. `last`: an optional last row, (name, {header: {part: value}}), such as the counts under the
+    answers; `formats`: header -> a format spec for that column's values, such as ".0%"."""
+    rows, formats = list(rows), formats or {}
+    columns = {header: parts if any(np.ndim(values) or isinstance(values, dict) for values in parts.values())
+               else {"": parts} for header, parts in columns.items()}  # {row: value}: a column of one part
+    cells = {header: {part: values if isinstance(values, dict) else dict(zip(rows, values))
+                      for part, values in parts.items()} for header, parts in columns.items()}
+    if last:
+        rows.append(last[0])
+        for header, parts in last[1].items():
+            for part, value in parts.items():
+                if header in cells:
+                    cells[header][part] = {**cells[header][part], last[0]: value}
+    table = [[corner, *cells]] + [[row] + [" / ".join(format(values[row], formats.get(header, ""))
+                                                        for values in parts.values() if row in values)
+                                           for header, parts in cells.items()] for row in rows]
+    widths = [max(len(line[k]) for line in table) for k in range(len(table[0]))]
+    for line in table:
+        print(line[0].ljust(widths[0]) + "".join(text.rjust(width + 3) for text, width in zip(line[1:], widths[1:])))
+
+
 def show_my_digit(source, name, models, routes=None):
     """Notebook 08's *Your own digit*: one image (path or bytes) through `preprocess_steps`, its steps drawn, then
     each model's answers (`models`: name -> Keras model) on the pipeline's input and on what each of `routes`

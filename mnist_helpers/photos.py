@@ -30,6 +30,18 @@ def digit_photo(ink, side=64, margin=0):
     return np.pad(np.clip(np.asarray(enlarged), 0, 1), margin, constant_values=1.0)
 
 
+def optdigits_format(ink, side=32, block=4):
+    """An MNIST digit (28x28, ink 0 to 1) made the way UCI's optdigits were (their documentation): the ink cropped
+    and fitted in a 32x32 bitmap (longer side 32, aspect kept, in the middle), each pixel then black or white (ink
+    at least 0.5), then the inked pixels of each 4x4 block counted. Returns 8x8, ink 0 to 1 (count / 16), as
+    notebook 08 reads optdigits; its format control (MNIST's digits in optdigits' format, no other writers)."""
+    fitted = fit_longer_side(crop_to_ink(np.asarray(ink, "float32")), side)
+    bitmap = np.zeros((side, side), "float32")
+    top, left = (side - fitted.shape[0]) // 2, (side - fitted.shape[1]) // 2
+    bitmap[top:top + fitted.shape[0], left:left + fitted.shape[1]] = fitted >= 0.5
+    return bitmap.reshape(side // block, block, side // block, block).sum(axis=(1, 3)) / block**2
+
+
 CONDITIONS = {  # name: what changes from plain paper
     "plain paper": "a felt pen on white paper",
     "ruled paper": "2-px lines, 30 % darker than the paper, 29 px apart: the digit spans two of them",

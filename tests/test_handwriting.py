@@ -425,3 +425,14 @@ def test_a_faint_digit_on_that_page_by_its_dark_corner_is_read():
     steps = hw.preprocess_steps(jpeg(in_slanting_shadow(*SLANTING_SHADOWS["sharp edge"]) * (1 - 0.3 * (1 - stroke))))
     assert steps["polarity"] == "dark on light"
     assert np.abs(steps["mnist"] - hw.to_mnist(png(drawing(size=(640, 480))))).mean() < 0.03
+
+
+def test_print_table_joins_each_models_values_and_adds_the_last_row(capsys):
+    """Notebook 08's tables: one row per name, "MLP / CNN" in each cell, a row it lacks left blank."""
+    hw.print_table("answers", ["a.png", "b.png"], {"naive": {"MLP": [5, 8], "CNN": {"b.png": 0}},
+                                                   "share": {"a.png": 0.5, "b.png": 1.0}},
+                   last=("right", {"naive": {"MLP": 1}}), formats={"share": ".0%"})
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split() for line in lines] == [["answers", "naive", "share"], ["a.png", "5", "50%"],
+                                                ["b.png", "8", "/", "0", "100%"], ["right", "1"]]
+    assert len({len(line.rstrip()) for line in lines[:3]}) == 1  # right-aligned columns

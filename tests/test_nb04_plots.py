@@ -57,8 +57,8 @@ def test_print_design_table_prints_each_verdict_by_the_rule_and_the_costs(capsys
     assert "from the unrounded accuracies" in out
     gap = 100 * (np.mean(accuracies("sigmoid")) - np.mean(accuracies("Adam 0.01")))
     assert f"sigmoid against ReLU: gap {gap:+.2f}, margin " in out
-    assert "parameters: small 26,506; ref 669,706" in out
-    assert "training steps: batches of 32 564; batches of 128 141" in out
+    assert "parameters: small: 26,506; ref: 669,706" in out
+    assert "training steps: batches of 32: 564; batches of 128: 141" in out
 
 
 def test_plot_design_groups_draws_every_seed_in_its_panel():
@@ -74,6 +74,8 @@ def test_plot_design_groups_draws_every_seed_in_its_panel():
         assert len(dots) == 3 and all(len(line.get_ydata()) == 3 for line in dots)
         assert np.allclose(sorted(dots[2].get_ydata()), sorted(accuracies("Adam 0.01")))  # borrowed seeds
         assert dots[2].get_markerfacecolor() == "white" and dots[0].get_markerfacecolor() != "white"  # hollow
+        reference, rival, borrowed = (line.get_color() for line in (dots[1], dots[0], dots[2]))
+        assert len({reference, rival, borrowed}) == 3  # dark blue for the reference alone
         assert [label.get_text() for label in shown[4].get_xticklabels()] == ["sigmoid,\nSGD", "relu,\nSGD"]
         assert fig._suptitle.get_text() == "a title"
     finally:

@@ -118,3 +118,19 @@ def test_each_of_notebook_08s_bad_inputs_is_refused_with_one_line_that_says_what
     message = str(refused.value)
     assert "\n" not in message and message.endswith("."), message  # one line
     assert ". " in message or ": " in message, message  # what is wrong, then what to do
+
+
+def test_optdigits_format_counts_the_ink_of_each_4x4_block_of_a_32x32_bitmap():
+    """Notebook 08's format control: a digit in optdigits' 8x8 format, as UCI documents it."""
+    bar = np.zeros((28, 28), "float32")
+    bar[4:24, 12:16] = 1  # a 20x4 bar: fitted to 32x6 (6.4 rounded), at columns 13 to 18 of the bitmap
+    expected = np.zeros((8, 8))
+    expected[:, 3:5] = 12 / 16  # blocks 3 and 4 (columns 12-15, 16-19) each hold 3 of its columns, all 4 rows
+    np.testing.assert_array_equal(photos.optdigits_format(bar), expected)
+
+
+def test_mnist_digits_made_8x8_keep_their_shape(mnist_digits):
+    """Through the format and back (the direct route), each digit stays close to its own re-boxed image."""
+    for k, ink in enumerate(mnist_digits):
+        back = direct(photos.optdigits_format(ink))
+        assert int(np.argmin([np.abs(back - direct(other)).mean() for other in mnist_digits])) == k

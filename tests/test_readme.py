@@ -81,6 +81,8 @@ COVERED = {
     ".venv/bin/python -m mnist_helpers doctor": "tests/test_commands.py: test_doctor_on_a_good_setup",
     ".venv/bin/python -m mnist_helpers fetch": "tests/test_commands.py: test_fetch_with_a_verified_copy_does_nothing",
     "make learner": "test_make_learner",
+    ".venv/bin/python -m mnist_helpers.series.publish OWNER/NAME":
+        "tests/test_publish.py: test_the_readme_command_publishes_every_notebook_and_the_readme",
 }
 
 

@@ -1,0 +1,68 @@
+"""The small training behind notebook 02's scaling experiment (raw against scaled pixels); only notebook 02 uses it.
+
+Notebook 03 builds and explains such a network; notebook 02 needs only what `train` returns, so the
+lesson shows the call and this module holds the rest.
+"""
+
+import keras
+import numpy as np
+
+
+def untrained(seed, optimizer="sgd"):
+    """A fresh dense network, 784 inputs -> 128 relu units -> 10 softmax probabilities, compiled with
+    `optimizer` and categorical cross-entropy. `seed` fixes its starting weights (the biases start at 0)."""
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([keras.Input((784,)), keras.layers.Dense(128, activation="relu"),
+                              keras.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer=optimizer, loss="categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def train(x, y, x_val, y_val, seed, epochs, optimizer="sgd", model=None):
+    """Train a network on the digits `x` (one-hot labels `y`) for `epochs` passes in batches of 64, scoring it
+    on the validation digits `x_val` (one-hot labels `y_val`) after each pass. The network is
+    `untrained(seed, optimizer)` unless `model` is given; `seed` also fixes the order of the batches.
+
+    Returns a dict:
+      "loss": the training loss before training (epoch 0), then each epoch's average (while the weights change);
+      "val_accuracy": the validation accuracy after each epoch;
+      "sure_before": before training, the share of the training digits given a top probability above 0.99;
+      "right_before": before training, the share of the training digits whose top probability is the true digit;
+      "model": the trained network.
+    """
+    model = untrained(seed, optimizer) if model is None else model
+    keras.utils.set_random_seed(seed)  # the batch order, the same for a fresh model and for one passed in
+    top_probability = model.predict(x, verbose=0).max(axis=1)  # each digit's highest probability, before training
+    loss_before, right_before = model.evaluate(x, y, verbose=0)
+    history = model.fit(x, y, batch_size=64, epochs=epochs, validation_data=(x_val, y_val), verbose=0)
+    return {"loss": [loss_before] + history.history["loss"], "val_accuracy": history.history["val_accuracy"],
+            "sure_before": float(np.mean(top_probability > 0.99)), "right_before": right_before, "model": model}
+
+
+def span(values, form=".1%"):
+    """Lowest to highest of `values` (one per seed), as text: span([0.25, 0.45]) == "25.0% to 45.0%"."""
+    return f"{min(values):{form}} to {max(values):{form}}"
+
+
+def print_results(runs):
+    """Print the experiment's table from `runs` ({(input name, seed): what `train` returned}): the network's size
+    and SGD's default learning rate; per input, over the seeds, the loss, the share given a top probability above
+    0.99 and the share right, all before training, then the validation accuracy after the last epoch; then every
+    run's training loss, epoch 0 (before training) to the last."""
+    names = list(dict.fromkeys(name for name, _ in runs))
+    seeds = list(dict.fromkeys(seed for _, seed in runs))
+    first = runs[names[0], seeds[0]]
+    epochs = len(first["val_accuracy"])
+    print(f"weights and biases per network: {first['model'].count_params():,}; "
+          f"SGD's default learning rate: {float(keras.optimizers.SGD().learning_rate):g}")
+    print(f"\n{'':12}{'before training, on the training digits:':58}after {epochs} epochs:")
+    print(f"{'':12}{'loss':18}{'top probability > 0.99':24}{'right':16}validation accuracy")
+    for name in names:
+        column = {key: [runs[name, seed][key] for seed in seeds] for key in ("sure_before", "right_before")}
+        loss_before = [runs[name, seed]["loss"][0] for seed in seeds]
+        final = [runs[name, seed]["val_accuracy"][-1] for seed in seeds]
+        print(f"{name:12}{span(loss_before, '6.2f'):18}{span(column['sure_before']):24}"
+              f"{span(column['right_before']):16}{span(final)}")
+    print("\ntraining loss, epoch 0 (before training) to the last:")
+    for (name, seed), run in runs.items():
+        print(f"  {name:10}  seed {seed}: " + " ".join(f"{loss:7.2f}" for loss in run["loss"]))

@@ -1,0 +1,133 @@
+"""Notebook 05's three figures, and the split of the validation loss into right and wrong digits it discusses."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from mnist_helpers.plots import CLASS_COLORS, RUN_COLORS, plot_histories, plot_seed_runs
+
+
+def right_and_wrong_loss(probabilities, labels):
+    """Mean cross-entropy of the digits classified right and of those classified wrong, and how many are wrong.
+
+    `probabilities` is (digits, 10), `labels` the true classes (integers or one-hot rows). Each digit's loss is
+    -log of its true class's probability, clipped at 1e-7 as Keras does.
+    """
+    probabilities = np.asarray(probabilities, dtype="float64")
+    labels = np.asarray(labels)
+    true = labels.argmax(axis=1) if labels.ndim == 2 else labels
+    loss = -np.log(np.clip(probabilities[np.arange(len(true)), true], 1e-7, 1.0))
+    wrong = probabilities.argmax(axis=1) != true
+    def mean(values):
+        return float(values.mean()) if len(values) else float("nan")
+
+    return mean(loss[~wrong]), mean(loss[wrong]), int(wrong.sum())
+
+
+def _loss_split_callback(x_valid, y_valid):
+    import keras
+
+    class LossSplit(keras.callbacks.Callback):
+        """Keeps the weights of the epoch with the lowest validation loss; when training ends, splits the
+        validation loss into right and wrong digits there and at the last epoch (the model keeps the last)."""
+
+        def __init__(self):
+            super().__init__()
+            self.best_loss, self.best_epoch, self.best_weights, self.last_epoch, self.split = np.inf, 0, None, 0, {}
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.last_epoch = epoch + 1
+            if logs["val_loss"] < self.best_loss:
+                self.best_loss, self.best_epoch = logs["val_loss"], epoch + 1
+                self.best_weights = self.model.get_weights()
+
+        def _split(self):
+            probabilities = keras.ops.convert_to_numpy(self.model(x_valid, training=False))
+            return right_and_wrong_loss(probabilities, y_valid)
+
+        def on_train_end(self, logs=None):
+            last_weights = self.model.get_weights()
+            self.split[self.last_epoch] = self._split()
+            self.model.set_weights(self.best_weights)
+            self.split[self.best_epoch] = self._split()
+            self.model.set_weights(last_weights)
+
+    return LossSplit()
+
+
+def loss_split(x_valid, y_valid):
+    """A callback for `fit`: after training, `.split` maps the lowest-validation-loss epoch and the last epoch to
+    (mean loss of the right digits, mean loss of the wrong ones, number wrong) on the validation digits."""
+    return _loss_split_callback(x_valid, y_valid)
+
+
+def print_loss_split(split):
+    for epoch, (right, wrong, n_wrong) in sorted(split.items()):
+        print(f"  epoch {epoch:>2}: mean validation loss {right:.3f} on the digits it gets right, "
+              f"{wrong:.2f} on the {n_wrong} it gets wrong")
+
+
+def plot_small_and_full(small_curves, full_runs):
+    """Left: the 3,000-digit runs' training (solid) and validation (dashed) loss, a star at each lowest
+    validation loss. Right: the 54,000-digit runs' validation loss (from ablations.json). Returns the figure."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.6))
+    for (seed, curves), marker, colour in zip(small_curves.items(), "os^", RUN_COLORS):
+        epochs = range(1, len(curves["loss"]) + 1)
+        left.plot(epochs, curves["loss"], marker + "-", color=colour, markersize=3, markevery=3,
+                  label=f"seed {seed}")
+        left.plot(epochs, curves["val_loss"], marker + "--", color=colour, markersize=3)
+        low = int(np.argmin(curves["val_loss"]))
+        left.plot(low + 1, curves["val_loss"][low], "*", color="black", markersize=10)
+    left.plot([], [], "k-", label="training (solid)")
+    left.plot([], [], "k--", label="validation (dashed)")
+    left.set(ylim=(0, 0.4), xlabel="epoch", ylabel="loss",
+             title="3,000 digits: validation loss turns up (star: lowest)")
+    left.legend(fontsize=9, ncol=2, loc="upper right")
+    losses = np.array([run["val_loss"] for run in full_runs])  # seeds x epochs
+    for run, loss, marker, colour in zip(full_runs, losses, "os^", RUN_COLORS):
+        right.plot(range(1, len(loss) + 1), loss, marker + "-", color=colour, markersize=4, label=f"seed {run['seed']}")
+    right.set(xlabel="epoch", ylabel="validation loss", xticks=range(1, losses.shape[1] + 1),
+              title="54,000 digits: no clear rise within 12 epochs")
+    right.legend(fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_plain_and_final(plain_history, final_history, stops):
+    """Both runs' learning curves (plots.plot_histories); the final run gets its own markers. Returns the figure."""
+    fig = plot_histories({"plain recipe": plain_history, "final recipe": final_history}, stops=stops,
+                         title="Learning curves, plain against final (solid: training, dashed: validation)")
+    for ax in fig.axes:  # the final run gets its own markers, so the runs differ by more than colour
+        for line in ax.get_lines():
+            kind = line.get_label().removeprefix("final recipe, ")
+            if line.get_label().startswith("final recipe, ") and kind in ("training", "validation"):
+                line.set_marker("^" if kind == "training" else "D")
+    fig.legends[0].remove()
+    handles, names = fig.axes[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", ncol=3, fontsize=9, frameon=False)
+    return fig
+
+
+TICK_LABELS = {"final recipe": "final\nrecipe", "without shifts": "without\nshifts",
+               "with dropout 0.2": "with\ndropout 0.2", "constant learning rate": "constant\nlearning rate",
+               "batch 512": "batch\n512", "10 epochs": "10\nepochs", "plain recipe": "plain\nrecipe"}
+
+
+def plot_ablation(valid_runs, seeds, live_seed, live):
+    """The ablation's dot plot: a dot per seed, a bar at the mean, per variant (in TICK_LABELS' order).
+    `live` maps "final recipe" and "plain recipe" to this notebook's run (seed `live_seed`): hollow stars."""
+    fig = plot_seed_runs({TICK_LABELS[name]: valid_runs[name] for name in TICK_LABELS}, ylabel="validation accuracy",
+                         title="Each variant against the final recipe: a dot per seed (left to right "
+                               f"{', '.join(str(seed) for seed in seeds)}), a bar at the mean")
+    ax = fig.axes[0]
+    lines, bars = ax.get_lines(), ax.collections
+    for index, colour, marker in ((5, CLASS_COLORS[9], None), (6, CLASS_COLORS[2], "X")):  # 10 epochs: darker
+        lines[index].set(color=colour, **({"marker": marker} if marker else {}))  # plain: not the final's style
+        bars[index].set_color(colour)
+    # plot_seed_runs spreads a group's dots from -0.12 to 0.12, in seed order
+    offset = np.linspace(-0.12, 0.12, len(seeds))[seeds.index(live_seed)] if live_seed in seeds else 0.0
+    names = list(TICK_LABELS)
+    star_x = np.array([names.index(name) for name in live]) + offset - 0.14
+    ax.plot(star_x, list(live.values()), "*", color="black", markerfacecolor="none", markersize=14,
+            label="this run, trained live above")
+    ax.legend(loc="lower left", fontsize=9)
+    return fig

@@ -1,0 +1,48 @@
+"""Notebook 02's scaling-experiment helpers: `train` returns what its docstring says, before-training figures
+included, and the table prints every run."""
+
+import numpy as np
+
+import mnist_helpers  # noqa: F401  (before keras: quiets TensorFlow's start-up)
+from mnist_helpers.scaling_experiment import print_results, span, train, untrained
+
+
+def digits(n, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.random((n, 784), dtype=np.float32)
+    y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, n)]
+    return x, y
+
+
+def test_train_returns_the_documented_dict_and_the_before_training_figures():
+    (x, y), (x_val, y_val) = digits(96, 0), digits(32, 1)
+    before = untrained(7).predict(x, verbose=0)  # the same starting weights train(..., seed=7) uses
+    run = train(x, y, x_val, y_val, 7, 2)
+    assert set(run) == {"loss", "val_accuracy", "sure_before", "right_before", "model"}
+    assert len(run["loss"]) == 3 and len(run["val_accuracy"]) == 2  # epoch 0 (before training), then each epoch
+    expected_loss = np.mean(-np.log(np.sum(before * y, axis=1)))
+    assert abs(run["loss"][0] - expected_loss) < 1e-3
+    assert abs(run["right_before"] - np.mean(before.argmax(axis=1) == y.argmax(axis=1))) < 1e-6
+    assert run["sure_before"] == np.mean(before.max(axis=1) > 0.99)
+    assert run["model"].count_params() == 784 * 128 + 128 + 128 * 10 + 10
+
+
+def test_a_model_passed_in_trains_like_a_fresh_one_with_the_same_seed():
+    (x, y), (x_val, y_val) = digits(64, 2), digits(16, 3)
+    fresh = train(x, y, x_val, y_val, 5, 1)
+    given = train(x, y, x_val, y_val, 5, 1, model=untrained(5))
+    np.testing.assert_allclose(fresh["loss"], given["loss"], rtol=1e-5)
+
+
+def test_span_and_the_printed_table(capsys):
+    assert span([0.4543, 0.255, 0.3]) == "25.5% to 45.4%"
+    assert span([149.94, 197.03], "6.2f") == "149.94 to 197.03"
+    (x, y), (x_val, y_val) = digits(64, 4), digits(16, 5)
+    runs = {(name, seed): train(scale * x, y, scale * x_val, y_val, seed, 1)
+            for name, scale in [("raw 0-255", 255), ("scaled 0-1", 1)] for seed in (1,)}
+    print_results(runs)
+    out = capsys.readouterr().out
+    assert "weights and biases per network: 101,770" in out and "after 1 epochs:" in out
+    for name in ("raw 0-255", "scaled 0-1"):
+        assert any(line.startswith(name) for line in out.splitlines())
+        assert f"  {name:10}  seed 1: " in out
