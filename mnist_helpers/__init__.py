@@ -28,6 +28,7 @@ from mnist_helpers import (  # noqa: E402  (mh.plots.show_digits, ...)
     ink,
     photos,
     plots,
+    recipe_ablation,  # notebook 08's sixteen lines, a step at a time
     split_mistakes,  # notebook 01's table of what each split's mistakes say
     training_figures,  # notebook 05's figures
 )
@@ -74,6 +75,7 @@ __all__ = [
     "plots",
     "prepare_dense",
     "read_json",
+    "recipe_ablation",
     "run_folder",
     "save_model",
     "shuffled",

@@ -137,18 +137,24 @@ def digit_gallery(images, captions, title, n_cols=8, size=1.1):
     return fig
 
 
-def plot_one_weight_probe(probe, slope, step, weight_name, n_digits=500):
+def plot_one_weight_probe(probe, slope, step, weight_name, n_digits=500, curves=None):
     """One weight's loss and accuracy against a change added to it (notebook 03's one step by hand).
 
     `probe(change)` returns (loss, accuracy) on `n_digits` digits with `change` added to the weight;
     `slope` is the loss's slope at 0 (the weight's entry of the gradient), `step` one gradient step.
-    Left: the loss, a smooth U, its tangent at 0, and an inset zoomed in on the step. Right: the
-    accuracy, flat steps. `weight_name` ends the x-axis labels. Returns the figure.
+    `curves`, if given, is (changes, losses, accuracies) already computed, so that they are not
+    computed twice (default: the changes from -3 to 3, 0.01 apart). Left: the loss, a smooth U, its
+    tangent at 0, and an inset zoomed in on the step. Right: the accuracy, and an inset zoomed in
+    near 0, where its flat steps show even when many digits make them small. `weight_name` ends the
+    x-axis labels. Returns the figure.
     """
     from matplotlib.ticker import PercentFormatter
 
-    changes = np.linspace(-3, 3, 601)  # the changes added to the weight, 0.01 apart
-    losses, accuracies = np.array([probe(change) for change in changes]).T
+    if curves is None:
+        changes = np.linspace(-3, 3, 601)  # the changes added to the weight, 0.01 apart
+        losses, accuracies = np.array([probe(change) for change in changes]).T
+    else:
+        changes, losses, accuracies = curves
     loss_at_0 = probe(0)[0]
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(8.5, 3.9))
     ax_loss.plot(changes, losses, color=CLASS_COLORS[0], lw=2, label="loss")
@@ -166,6 +172,14 @@ def plot_one_weight_probe(probe, slope, step, weight_name, n_digits=500):
     zoom.set_yticks([])
     ax_loss.indicate_inset_zoom(zoom, edgecolor="0.4")
     ax_acc.step(changes, accuracies, where="mid", color=CLASS_COLORS[3], lw=2)
+    acc_zoom = ax_acc.inset_axes([0.33, 0.08, 0.36, 0.38])  # the steps are too small to see at this scale
+    fine = np.linspace(-0.05, 0.05, 101)
+    acc_zoom.step(fine, [probe(change)[1] for change in fine], where="mid", color=CLASS_COLORS[3], lw=2)
+    acc_zoom.plot(0, probe(0)[1], "o", color="black", ms=6)
+    acc_zoom.set_xlabel("zoomed in: flat steps", fontsize=10, labelpad=2)
+    acc_zoom.set_xticks([])
+    acc_zoom.set_yticks([])
+    ax_acc.indicate_inset_zoom(acc_zoom, edgecolor="0.4")
     ax_loss.set_title("Loss: smooth, a slope to follow", fontsize=11)
     ax_acc.set_title("Accuracy: flat steps, no slope to follow", fontsize=11)
     ax_loss.set_ylabel(f"cross-entropy ({n_digits} digits)", fontsize=10)

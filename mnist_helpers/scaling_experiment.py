@@ -7,6 +7,8 @@ lesson shows the call and this module holds the rest.
 import keras
 import numpy as np
 
+BATCH_SIZE = 64  # digits per training step
+
 
 def untrained(seed, optimizer="sgd"):
     """A fresh dense network, 784 inputs -> 128 relu units -> 10 softmax probabilities, compiled with
@@ -19,8 +21,8 @@ def untrained(seed, optimizer="sgd"):
 
 
 def train(x, y, x_val, y_val, seed, epochs, optimizer="sgd", model=None):
-    """Train a network on the digits `x` (one-hot labels `y`) for `epochs` passes in batches of 64, scoring it
-    on the validation digits `x_val` (one-hot labels `y_val`) after each pass. The network is
+    """Train a network on the digits `x` (one-hot labels `y`) for `epochs` passes in batches of BATCH_SIZE (64),
+    scoring it on the validation digits `x_val` (one-hot labels `y_val`) after each pass. The network is
     `untrained(seed, optimizer)` unless `model` is given; `seed` also fixes the order of the batches.
 
     Returns a dict:
@@ -34,7 +36,7 @@ def train(x, y, x_val, y_val, seed, epochs, optimizer="sgd", model=None):
     keras.utils.set_random_seed(seed)  # the batch order, the same for a fresh model and for one passed in
     top_probability = model.predict(x, verbose=0).max(axis=1)  # each digit's highest probability, before training
     loss_before, right_before = model.evaluate(x, y, verbose=0)
-    history = model.fit(x, y, batch_size=64, epochs=epochs, validation_data=(x_val, y_val), verbose=0)
+    history = model.fit(x, y, batch_size=BATCH_SIZE, epochs=epochs, validation_data=(x_val, y_val), verbose=0)
     return {"loss": [loss_before] + history.history["loss"], "val_accuracy": history.history["val_accuracy"],
             "sure_before": float(np.mean(top_probability > 0.99)), "right_before": right_before, "model": model}
 
@@ -45,16 +47,22 @@ def span(values, form=".1%"):
 
 
 def print_results(runs):
-    """Print the experiment's table from `runs` ({(input name, seed): what `train` returned}): the network's size
-    and SGD's default learning rate; per input, over the seeds, the loss, the share given a top probability above
-    0.99 and the share right, all before training, then the validation accuracy after the last epoch; then every
-    run's training loss, epoch 0 (before training) to the last."""
+    """Print the experiment's table from `runs` ({(input name, seed): what `train` returned}): the network's shape
+    and size, the batch size and SGD's default learning rate; per input, over the seeds, the loss, the share given a
+    top probability above 0.99 and the share right, all before training, then the validation accuracy after the last
+    epoch; then every run's training loss, epoch 0 (before training) to the last."""
     names = list(dict.fromkeys(name for name, _ in runs))
     seeds = list(dict.fromkeys(seed for _, seed in runs))
     first = runs[names[0], seeds[0]]
     epochs = len(first["val_accuracy"])
-    print(f"weights and biases per network: {first['model'].count_params():,}; "
-          f"SGD's default learning rate: {float(keras.optimizers.SGD().learning_rate):g}")
+    hidden, output = (layer for layer in first["model"].layers if isinstance(layer, keras.layers.Dense))
+    zeros = all(isinstance(layer.bias_initializer, keras.initializers.Zeros) for layer in (hidden, output))
+    biases = "biases starting at 0" if zeros else "random biases"
+    print(f"network: {first['model'].input_shape[-1]} inputs -> {hidden.units} {hidden.activation.__name__} units -> "
+          f"{output.units} {output.activation.__name__} outputs, {biases}; "
+          f"{first['model'].count_params():,} weights and biases")
+    rate = float(keras.optimizers.SGD().learning_rate)
+    print(f"training: batches of {BATCH_SIZE}, SGD's default learning rate {rate:g}")
     print(f"\n{'':12}{'before training, on the training digits:':58}after {epochs} epochs:")
     print(f"{'':12}{'loss':18}{'top probability > 0.99':24}{'right':16}validation accuracy")
     for name in names:

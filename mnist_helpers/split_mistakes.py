@@ -11,7 +11,7 @@ def split_facts(mistakes, true_digits):
     - "commonest mistake": (true digit, nearest mean, count) of the largest cell;
     - "pairs confused most": the two pairs (a, b, count), a < b, with most mistakes counted both ways;
     - "commonest wrong answer": (digit, count), the column with most mistakes;
-    - "worst share": (digit, share of its held-out digits misread, the digit it is most often taken for).
+    - "read right least": (digit, share of its held-out digits read right, the digit it is most often taken for).
     Ties go to the smaller digit (NumPy's argmax); notebook 01's check cell asserts there are none.
     """
     mistakes = np.asarray(mistakes)
@@ -19,24 +19,24 @@ def split_facts(mistakes, true_digits):
     either_way = mistakes + mistakes.T
     pairs = sorted(((either_way[a, b], -a, -b) for a in range(10) for b in range(a + 1, 10)), reverse=True)[:2]
     wrong_answers = mistakes.sum(axis=0)
-    shares = mistakes.sum(axis=1) / np.bincount(true_digits, minlength=10)
-    worst = int(shares.argmax())
+    shares_right = 1 - mistakes.sum(axis=1) / np.bincount(true_digits, minlength=10)
+    worst = int(shares_right.argmin())
     return {
         "commonest mistake": (int(true), int(nearest), int(mistakes[true, nearest])),
         "pairs confused most": [(-a, -b, int(count)) for count, a, b in pairs],
         "commonest wrong answer": (int(wrong_answers.argmax()), int(wrong_answers.max())),
-        "worst share": (worst, float(shares[worst]), int(mistakes[worst].argmax())),
+        "read right least": (worst, float(shares_right[worst]), int(mistakes[worst].argmax())),
     }
 
 
 def print_facts(facts, names):
     """One line per split: its name, then the facts of `split_facts`, in the words notebook 01 uses."""
     print(f"{'split':<8}  {'commonest mistake':<18}  {'pairs confused most, both ways':<31}  "
-          f"{'commonest wrong answer':<22}  worst share, most often taken for")
+          f"{'commonest wrong answer':<22}  digit read right least often")
     for name, fact in zip(names, facts):
         true, nearest, count = fact["commonest mistake"]
         pairs = ", ".join(f"{a} and {b}: {n}" for a, b, n in fact["pairs confused most"])
         digit, wrong = fact["commonest wrong answer"]
-        worst, share, taken_for = fact["worst share"]
+        worst, share_right, taken_for = fact["read right least"]
         print(f"{name:<8}  {f'{true} → {nearest}: {count}':<18}  {pairs:<31}  {f'{digit}: {wrong}':<22}  "
-              f"{worst}: {share:.1%} → {taken_for}")
+              f"{worst}: {share_right:.1%} right, most often taken for {taken_for}")

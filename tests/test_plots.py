@@ -127,4 +127,9 @@ def test_the_one_weight_probe_draws_the_u_its_tangent_the_step_and_the_staircase
     np.testing.assert_allclose(ax_loss.lines[1].get_ydata()[[0, -1]], [4, 0])  # 2 - 2 x change, from -1 to 1
     assert zoom.get_xlabel() == "zoomed in: one step, +0.0100"
     assert sorted(set(ax_acc.lines[0].get_ydata())) == [0.8, 0.9], "the accuracy: flat steps"
+    assert ax_acc.child_axes[0].get_xlabel() == "zoomed in: flat steps"
+    changes = np.linspace(-3, 3, 601)  # curves computed already are drawn as given
+    given = plots.plot_one_weight_probe(probe, slope=-2.0, step=0.01, weight_name="the weight",
+                                        curves=(changes, (changes - 1) ** 2 + 1, 0.8 + 0.1 * (changes > 1)))
+    np.testing.assert_allclose(given.axes[0].lines[0].get_ydata(), ax_loss.lines[0].get_ydata())
     assert ax_loss.get_xlabel() == ax_acc.get_xlabel() == "change added to the weight"

@@ -42,7 +42,8 @@ def test_span_and_the_printed_table(capsys):
             for name, scale in [("raw 0-255", 255), ("scaled 0-1", 1)] for seed in (1,)}
     print_results(runs)
     out = capsys.readouterr().out
-    assert "weights and biases per network: 101,770" in out and "after 1 epochs:" in out
+    assert "network: 784 inputs -> 128 relu units -> 10 softmax outputs, biases starting at 0; 101,770 weights" in out
+    assert "training: batches of 64, SGD's default learning rate 0.01" in out and "after 1 epochs:" in out
     for name in ("raw 0-255", "scaled 0-1"):
         assert any(line.startswith(name) for line in out.splitlines())
         assert f"  {name:10}  seed 1: " in out

@@ -19,7 +19,7 @@ def test_split_facts_reads_the_matrix_as_notebook_01_words_it():
     assert facts["commonest mistake"] == (5, 3, 9)
     assert facts["pairs confused most"] == [(4, 9, 14), (3, 5, 13)]  # counted both ways, a < b
     assert facts["commonest wrong answer"] == (1, 10)
-    assert facts["worst share"] == (5, 9 / 20, 3)  # 5: 9 of its 20 misread, most often as 3
+    assert facts["read right least"] == (5, 1 - 9 / 20, 3)  # 5: 11 of its 20 read right, most often misread as 3
 
 
 def test_split_facts_breaks_ties_towards_the_smaller_digits():
@@ -33,4 +33,5 @@ def test_print_facts_prints_one_line_per_split(capsys):
     split_mistakes.print_facts([facts, facts], names=["seed 42", "seed 1"])
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 3 and lines[1].startswith("seed 42") and lines[2].startswith("seed 1")
-    assert "5 → 3: 9" in lines[1] and "4 and 9: 14, 3 and 5: 13" in lines[1] and "5: 45.0% → 3" in lines[1]
+    assert "5 → 3: 9" in lines[1] and "4 and 9: 14, 3 and 5: 13" in lines[1]
+    assert "5: 55.0% right, most often taken for 3" in lines[1]
