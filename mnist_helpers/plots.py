@@ -137,24 +137,20 @@ def digit_gallery(images, captions, title, n_cols=8, size=1.1):
     return fig
 
 
-def plot_one_weight_probe(probe, slope, step, weight_name, n_digits=500, curves=None):
+def plot_one_weight_probe(probe, curves, slope, step, weight_name, n_digits=500):
     """One weight's loss and accuracy against a change added to it (notebook 03's one step by hand).
 
     `probe(change)` returns (loss, accuracy) on `n_digits` digits with `change` added to the weight;
     `slope` is the loss's slope at 0 (the weight's entry of the gradient), `step` one gradient step.
-    `curves`, if given, is (changes, losses, accuracies) already computed, so that they are not
-    computed twice (default: the changes from -3 to 3, 0.01 apart). Left: the loss, a smooth U, its
+    `curves` is (changes, losses, accuracies): `probe` at each change, as the notebook computed and
+    printed them. Left: the loss, a smooth U, its
     tangent at 0, and an inset zoomed in on the step. Right: the accuracy, and an inset zoomed in
     near 0, where its flat steps show even when many digits make them small. `weight_name` ends the
     x-axis labels. Returns the figure.
     """
     from matplotlib.ticker import PercentFormatter
 
-    if curves is None:
-        changes = np.linspace(-3, 3, 601)  # the changes added to the weight, 0.01 apart
-        losses, accuracies = np.array([probe(change) for change in changes]).T
-    else:
-        changes, losses, accuracies = curves
+    changes, losses, accuracies = curves
     loss_at_0 = probe(0)[0]
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(8.5, 3.9))
     ax_loss.plot(changes, losses, color=CLASS_COLORS[0], lw=2, label="loss")

@@ -1,5 +1,6 @@
 """Notebook 05's three figures, and the split of the validation loss into right and wrong digits it discusses."""
 
+import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -23,9 +24,9 @@ def right_and_wrong_loss(probabilities, labels):
     return mean(loss[~wrong]), mean(loss[wrong]), int(wrong.sum())
 
 
-def _loss_split_callback(x_valid, y_valid):
-    import keras
-
+def loss_split(x_valid, y_valid):
+    """A callback for `fit`: after training, `.split` maps the lowest-validation-loss epoch and the last epoch to
+    (mean loss of the right digits, mean loss of the wrong ones, number wrong) on the validation digits."""
     class LossSplit(keras.callbacks.Callback):
         """Keeps the weights of the epoch with the lowest validation loss; when training ends, splits the
         validation loss into right and wrong digits there and at the last epoch (the model keeps the last)."""
@@ -52,12 +53,6 @@ def _loss_split_callback(x_valid, y_valid):
             self.model.set_weights(last_weights)
 
     return LossSplit()
-
-
-def loss_split(x_valid, y_valid):
-    """A callback for `fit`: after training, `.split` maps the lowest-validation-loss epoch and the last epoch to
-    (mean loss of the right digits, mean loss of the wrong ones, number wrong) on the validation digits."""
-    return _loss_split_callback(x_valid, y_valid)
 
 
 def print_loss_split(split):

@@ -120,7 +120,9 @@ def test_the_one_weight_probe_draws_the_u_its_tangent_the_step_and_the_staircase
     def probe(change):
         return (change - 1) ** 2 + 1, 0.8 + 0.1 * (change > 1)
 
-    fig = plots.plot_one_weight_probe(probe, slope=-2.0, step=0.01, weight_name="the weight")
+    changes = np.linspace(-3, 3, 601)
+    fig = plots.plot_one_weight_probe(probe, (changes, *np.array([probe(change) for change in changes]).T),
+                                      slope=-2.0, step=0.01, weight_name="the weight")
     ax_loss, ax_acc = fig.axes
     zoom = ax_loss.child_axes[0]
     assert labels(ax_loss) == ["loss", "slope at 0 (gradient)", "trained weight"]
@@ -128,8 +130,7 @@ def test_the_one_weight_probe_draws_the_u_its_tangent_the_step_and_the_staircase
     assert zoom.get_xlabel() == "zoomed in: one step, +0.0100"
     assert sorted(set(ax_acc.lines[0].get_ydata())) == [0.8, 0.9], "the accuracy: flat steps"
     assert ax_acc.child_axes[0].get_xlabel() == "zoomed in: flat steps"
-    changes = np.linspace(-3, 3, 601)  # curves computed already are drawn as given
-    given = plots.plot_one_weight_probe(probe, slope=-2.0, step=0.01, weight_name="the weight",
-                                        curves=(changes, (changes - 1) ** 2 + 1, 0.8 + 0.1 * (changes > 1)))
+    given = plots.plot_one_weight_probe(probe, (changes, (changes - 1) ** 2 + 1, 0.8 + 0.1 * (changes > 1)),
+                                        slope=-2.0, step=0.01, weight_name="the weight")  # drawn as given
     np.testing.assert_allclose(given.axes[0].lines[0].get_ydata(), ax_loss.lines[0].get_ydata())
     assert ax_loss.get_xlabel() == ax_acc.get_xlabel() == "change added to the weight"
