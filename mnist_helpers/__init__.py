@@ -29,7 +29,6 @@ from mnist_helpers import (  # noqa: E402  (mh.plots.show_digits, ...)
     photos,
     plots,
     recipe_ablation,  # notebook 08's sixteen lines, a step at a time
-    split_mistakes,  # notebook 01's table of what each split's mistakes say
     training_figures,  # notebook 05's figures
 )
 from mnist_helpers.artifacts import (  # noqa: E402
@@ -79,7 +78,6 @@ __all__ = [
     "run_folder",
     "save_model",
     "shuffled",
-    "split_mistakes",
     "training_figures",
     "validation_digits",
     "warmup_cosine",

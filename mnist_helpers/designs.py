@@ -38,14 +38,22 @@ def _reference_name(groups):
     return next(name for designs in groups.values() for name, settings in designs.items() if not settings)
 
 
-def print_design_table(groups, runs, last_gain, margin, compare, sgd_rivals, sgd_reference, pairs, cost_rows):
+def last_gains(runs):
+    """Each design's gain in its last epoch, in points (mean of its seeds): how fast it was still climbing.
+
+    `runs` maps each design to one result per seed, each with its "curve" of validation accuracies per epoch; a
+    design trained for one epoch has no last gain (nan)."""
+    return {name: 100 * np.mean([run["curve"][-1] - run["curve"][-2] for run in results])
+            if len(results[0]["curve"]) > 1 else float("nan") for name, results in runs.items()}
+
+
+def print_design_table(groups, runs, margin, compare, sgd_rivals, sgd_reference, pairs, cost_rows):
     """Notebook 04's table of its design experiments, printed.
 
     `groups` maps each group to {design: the settings it changes ({}: the reference)}; `runs` maps each design to
-    one result per seed (dicts with "accuracy", "steps", "params"); `last_gain` maps each design to its gain in the
-    last epoch, in points; `margin` and `compare` are the lesson's rule. Each row: the mean validation accuracy, the
-    lowest to highest seed, the spread, and against its reference (`sgd_reference` for `sgd_rivals`, the reference
-    for every other design) the gap, the margin and the verdict; and the last epoch's gain. Then each of `pairs`
+    one result per seed (dicts with "accuracy", "curve", "steps", "params"); `margin` and `compare` are the lesson's
+    rule. Each row: the mean validation accuracy, the spread, and against its reference (`sgd_reference` for
+    `sgd_rivals`, the reference for every other design) the margin and the verdict. Then each of `pairs`
     ({label: (design, rival)}), and the costs: the parameters of `cost_rows` and the training steps of the
     "batch size" group.
     """
@@ -53,58 +61,68 @@ def print_design_table(groups, runs, last_gain, margin, compare, sgd_rivals, sgd
         return [run["accuracy"] for run in runs[name]]
 
     reference = accuracies(_reference_name(groups))
-    print("spread: a design's highest minus lowest seed; gap: its mean minus its reference's; both in points")
-    print("margin: how far the gap's size beats the larger of the two spreads (above 0: a clear difference)")
-    print("last: the gain in the last epoch, in points (mean of the seeds): how fast the design was still climbing")
-    print("gap and margin come from the unrounded accuracies: a hand check on the printed ones may differ by 0.01")
-    print(f"the sigmoid under plain SGD is compared with {sgd_reference}, every other design with the reference\n")
-    print(f"{'design':<21}{'mean':>8}{'lowest to highest':>21}{'spread':>8}{'gap':>8}{'margin':>8}{'last':>7}"
-          "   verdict")
+    print("spread: highest minus lowest seed; margin: by how much the gap between the means beats the larger spread")
+    print(f"both in points; margin above 0: a clear difference. The sigmoid under plain SGD is compared with "
+          f"{sgd_reference}\n")
+    print(f"{'design':<21}{'mean':>8}{'spread':>8}{'margin':>8}   verdict")
     for group, designs in groups.items():
         print(f"{group}:")
         for name, settings in designs.items():
             acc = accuracies(name)
             if not settings or name == sgd_reference:
-                gap, beyond, verdict = "", "", "(reference)" if not settings else "(reference under SGD)"
+                beyond, verdict = "", "(reference)" if not settings else "(reference under SGD)"
             else:
                 against = accuracies(sgd_reference) if name in sgd_rivals else reference
-                gap = f"{100 * (np.mean(acc) - np.mean(against)):+.2f}"
                 beyond = f"{margin(acc, against):.2f}"
                 verdict = compare(acc, against)
-            print(f"  {name:<19}{np.mean(acc):>8.2%}{min(acc):>10.2%} to {max(acc):>7.2%}{100 * np.ptp(acc):>8.2f}"
-                  f"{gap:>8}{beyond:>8}{last_gain[name]:>+7.1f}   {verdict}")
+            print(f"  {name:<19}{np.mean(acc):>8.2%}{100 * np.ptp(acc):>8.2f}{beyond:>8}   {verdict}")
     print()
     for label, (name, rival) in pairs.items():
         design, against = accuracies(name), accuracies(rival)
-        gap = 100 * (np.mean(design) - np.mean(against))
-        print(f"{label}: gap {gap:+.2f}, margin {margin(design, against):.2f}, {compare(design, against)}")
+        print(f"{label}: margin {margin(design, against):.2f}, {compare(design, against)}")
     print("\nparameters:", "; ".join(f"{name}: {runs[name][0]['params']:,}" for name in cost_rows))
     steps = "; ".join(f"batches of {name.split()[0]}: {runs[name][0]['steps']}" for name in groups["batch size"])
     print(f"training steps: {steps} (every other design: as batches of 128)")
 
 
-def plot_design_groups(groups, runs, apart, apart_title, order, borrowed, title):
+NB04_ORDER = {"activation": ["sigmoid", "relu (ref.)", "sigmoid, Adam 0.01", "relu, Adam 0.01"]}  # pairs at one rate
+NB04_BORROWED = {"relu, Adam 0.01": "Adam 0.01"}  # ReLU at the sigmoid's rate 0.01, from the optimiser group
+NB04_LABELS = {"sigmoid": "sigmoid, Adam 0.001", "relu (ref.)": "ReLU (ref.)", "relu, Adam 0.01": "ReLU, Adam 0.01",
+               "relu, SGD 0.1": "ReLU, SGD 0.1"}  # the figure's labels: the sigmoid's rate, ReLU as in the text
+NB04_KEY = ("Dot: one seed; bar: lowest to highest; dash: the mean. Each panel has its own scale.\nDark blue: the "
+            "reference (ref.), its range shaded. Grey: ReLU at Adam 0.01 (hollow dots) and ReLU under plain SGD "
+            "at 0.1.")
+
+
+def plot_design_groups(groups, runs, apart, title, apart_title="Sigmoid against ReLU, plain SGD", order=NB04_ORDER,
+                       borrowed=NB04_BORROWED, key=NB04_KEY, labels=NB04_LABELS):
     """Notebook 04's figure: a dot plot of validation accuracy per group of designs. Returns the figure.
 
     Each design gets a dot per seed, a bar from its lowest to its highest seed and a dash at its mean (which the rule
-    compares). `groups` and `runs` are as for print_design_table; the reference is dark blue, the rivals rose.
-    `apart` leaves its groups for a last panel, `apart_title`, whose last design (their own reference) is grey.
-    `order` maps a group to the designs its panel shows, in order; a name in it that `borrowed` maps to a design
-    shows that design's seeds, grey and hollow: dark blue is kept for the reference alone.
+    compares). `groups` and `runs` are as for print_design_table; the reference is dark blue, the rivals rose, and a
+    light band shows the reference's range. `apart` leaves its groups for a last panel, `apart_title`, whose last
+    design (their own reference) is grey. `order` maps a group to the designs its panel shows, in order; a name in
+    it that `borrowed` maps to a design shows that design's seeds, grey and hollow: dark blue is kept for the
+    reference alone. The suptitle is `title`, then `key` (the figure's legend) when it is not empty. `labels` maps a
+    design's name to the label under its dots (default: the name).
     """
     from matplotlib.ticker import PercentFormatter
     import textwrap
 
+    labels_of = labels or {}
     settings_of = {name: settings for designs in groups.values() for name, settings in designs.items()}
     panels = {f"Varying the {group}": order.get(group, [name for name in designs if name not in apart])
               for group, designs in groups.items()}
     panels[apart_title] = list(apart)
     n_rows = int(np.ceil(len(panels) / 3))
-    fig, axes = plt.subplots(n_rows, 3, figsize=(12, 3.75 * n_rows))
+    fig, axes = plt.subplots(n_rows, 3, figsize=(9.8, 3.6 * n_rows), squeeze=False)
     for ax in axes.flat[len(panels):]:
         ax.set_visible(False)
     for ax, (panel_title, names) in zip(axes.flat, panels.items()):
-        labels = []
+        tick_labels = []
+        if panel_title != apart_title:  # a light band: the reference's range (the last panel's would not show)
+            base_acc = [run["accuracy"] for run in runs[_reference_name(groups)]]
+            ax.axhspan(min(base_acc), max(base_acc), color=CLASS_COLORS[0], alpha=0.1, lw=0)
         for position, name in enumerate(names):
             acc = np.array([run["accuracy"] for run in runs[borrowed.get(name, name)]])
             if name in borrowed or name == apart[-1]:
@@ -115,15 +133,51 @@ def plot_design_groups(groups, runs, apart, apart_title, order, borrowed, title)
             ax.plot(position + np.linspace(-0.08, 0.08, len(acc)), acc, "o", color=color, ms=6,
                     mfc="white" if name in borrowed else color, mew=1.5)
             ax.plot(position, acc.mean(), "_", color=color, ms=22, mew=2)
-            labels.append(textwrap.fill(name, 8))
-        ax.set_xticks(range(len(names)), labels, fontsize=9.5)
+            tick_labels.append(textwrap.fill(labels_of.get(name, name), 8 if len(names) < 5 else 5,  # 5: narrower
+                                             break_long_words=False))
+        ax.set_xticks(range(len(names)), tick_labels, fontsize=9)
         ax.set_xlim(-0.5, len(names) - 0.5)
-        ax.set_title(panel_title, fontsize=12)
-        ax.set_ylabel("validation accuracy", fontsize=11)
+        ax.set_title(panel_title, fontsize=10.5)
+        if ax in axes[:, 0]:  # one label per row: the panels keep their width
+            ax.set_ylabel("validation accuracy", fontsize=10.5)
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
-        ax.tick_params(axis="y", labelsize=10)
+        ax.tick_params(axis="y", labelsize=9.5)
         ax.grid(axis="y", alpha=0.3)
-    fig.suptitle(title, fontsize=11)
+    full_title = f"{title}. {key}" if key else title
+    fig.suptitle("\n".join(textwrap.fill(line, 160) for line in full_title.split("\n")), fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_curves(runs, panels):
+    """Validation error rate (%) after each epoch, mean of the seeds (notebook 04). Returns the figure.
+
+    `panels` maps each panel's title to the designs it shows, its reference first, drawn thick: dark blue in the
+    first panel, grey in the others (as in plot_design_groups); the others get a colour-blind-safe colour and a
+    marker each. A panel of two designs also shades each one's range over the seeds (more bands would hide the
+    lines). Prints, per panel, how many points each design's error rate fell in its last epoch (last_gains)."""
+    fall = last_gains(runs)
+    print("the error rate's fall in the last epoch, in points (mean of the seeds):")
+    markers = ["o", "s", "^", "D", "v", "P"]
+    fig, axes = plt.subplots(1, len(panels), figsize=(9.8, 3.8), gridspec_kw={"width_ratios": [
+        len(names) + 1 for names in panels.values()]})
+    for k, (ax, (panel_title, names)) in enumerate(zip(np.atleast_1d(axes), panels.items())):
+        for i, name in enumerate(names):
+            errors = 100 * (1 - np.array([run["curve"] for run in runs[name]]))  # seeds x epochs
+            epochs = np.arange(1, errors.shape[1] + 1)
+            color = CLASS_COLORS[0 if k == 0 else 9] if i == 0 else [CLASS_COLORS[c] for c in (6, 2, 7, 4, 1, 8)][i - 1]
+            if len(names) <= 2:
+                ax.fill_between(epochs, errors.min(axis=0), errors.max(axis=0), color=color, alpha=0.12, lw=0)
+            ax.plot(epochs, errors.mean(axis=0), "-", marker=markers[i % len(markers)], color=color,
+                    lw=3 if i == 0 else 1.8, ms=6, label=name)
+        ax.set_xticks(epochs)
+        ax.set_xlabel("epoch", fontsize=10.5)
+        ax.set_ylabel("validation error rate (%)", fontsize=10.5)
+        ax.set_title(panel_title, fontsize=11)
+        ax.tick_params(labelsize=10)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=9.5)
+        print(f"  {panel_title}: " + "; ".join(f"{name} {fall[name]:.1f}" for name in names))
     fig.tight_layout()
     return fig
 

@@ -20,7 +20,7 @@ from PIL import Image, ImageFilter, ImageOps
 # Reading image files safely (mnist_helpers/image_files.py); the steps below use these names.
 from mnist_helpers.image_files import (  # noqa: F401  (mh.handwriting.labelled_images, .DigitImageError, ...)
     DigitImageError, checked_grey_levels, labelled_images, on_paper, opened_image)
-from mnist_helpers.ink import find_ink  # steps 2-5
+from mnist_helpers.ink import find_ink, ink_contrast, paper_surface, smooth3x3  # steps 2-5
 
 
 def preprocess_steps(source):
@@ -36,6 +36,21 @@ def preprocess_steps(source):
     boxed = fit_box(cropped)
     return {"grayscale": gray, "ink": ink, "polarity": polarity, "cropped": cropped, "boxed": boxed,
             "mnist": place_by_centre_of_mass(boxed)}
+
+
+def measured_steps(source, mnist_images):
+    """`preprocess_steps` plus what notebook 08's *Going further* reads off them, in one dict: "contrast", "paper"
+    (the paper's grey levels under the ink), "sign" (-1 dark ink, +1 light), "paper_noise", "signal_to_noise" (the
+    strongest mark over the paper's noise), "thin_width" and "boxed_width" (stroke width in the 20x20 box before and
+    after widening) and "mnist_width" (the median stroke width of `mnist_images`, 28x28 grey levels 0 to 255)."""
+    steps = preprocess_steps(source)
+    contrast, smoothed, sign, paper_noise = ink_contrast(steps["grayscale"])  # steps 2 to 4
+    paper, _ = paper_surface(smooth3x3(steps["grayscale"]), sign)  # step 3, on grey levels smoothed over 3x3
+    thin = crop_to_ink(one_digit(without_rules(steps["ink"])))  # step 6, before widening
+    widths = [stroke_width(fit_box(crop_to_ink(image / 255))) for image in mnist_images]
+    return {**steps, "contrast": contrast, "paper": paper, "sign": sign, "paper_noise": paper_noise,
+            "signal_to_noise": float(smoothed.max() / paper_noise), "thin_width": stroke_width(fit_box(thin)),
+            "boxed_width": stroke_width(steps["boxed"]), "mnist_width": float(np.median(widths))}
 
 
 def to_mnist(source):

@@ -145,8 +145,8 @@ def plot_one_weight_probe(probe, curves, slope, step, weight_name, n_digits=500)
     `curves` is (changes, losses, accuracies): `probe` at each change, as the notebook computed and
     printed them. Left: the loss, a smooth U, its
     tangent at 0, and an inset zoomed in on the step. Right: the accuracy, and an inset zoomed in
-    near 0, where its flat steps show even when many digits make them small. `weight_name` ends the
-    x-axis labels. Returns the figure.
+    near 0, where its flat steps show even when many digits make them small. Each inset's label
+    states its range of changes. `weight_name` ends the x-axis labels. Returns the figure.
     """
     from matplotlib.ticker import PercentFormatter
 
@@ -163,7 +163,8 @@ def plot_one_weight_probe(probe, curves, slope, step, weight_name, n_digits=500)
     zoom.plot(0, loss_at_0, "o", color="black", ms=6)
     zoom.annotate("", xy=(step, probe(step)[0]), xytext=(0, loss_at_0),
                   arrowprops=dict(arrowstyle="-|>", color=CLASS_COLORS[3], lw=2.5, mutation_scale=16))
-    zoom.set_xlabel(f"zoomed in: one step, {step:+.4f}", fontsize=10, labelpad=2)
+    zoom.set_title(f"zoom, {near[0]:+.2f} to {near[-1]:+.2f}: one step, {step:+.4f}", fontsize=9.5, pad=3)  # above:
+    # below the inset, a label would cross the lines that join it to the point it zooms in on
     zoom.set_xticks([])
     zoom.set_yticks([])
     ax_loss.indicate_inset_zoom(zoom, edgecolor="0.4")
@@ -172,7 +173,7 @@ def plot_one_weight_probe(probe, curves, slope, step, weight_name, n_digits=500)
     fine = np.linspace(-0.05, 0.05, 101)
     acc_zoom.step(fine, [probe(change)[1] for change in fine], where="mid", color=CLASS_COLORS[3], lw=2)
     acc_zoom.plot(0, probe(0)[1], "o", color="black", ms=6)
-    acc_zoom.set_xlabel("zoomed in: flat steps", fontsize=10, labelpad=2)
+    acc_zoom.set_xlabel(f"zoom, {fine[0]:+.2f} to {fine[-1]:+.2f}: flat steps", fontsize=9.5, labelpad=2)
     acc_zoom.set_xticks([])
     acc_zoom.set_yticks([])
     ax_acc.indicate_inset_zoom(acc_zoom, edgecolor="0.4")

@@ -1,7 +1,8 @@
-"""The small training behind notebook 02's scaling experiment (raw against scaled pixels); only notebook 02 uses it.
+"""The helpers behind notebook 02's experiments; only notebook 02 uses them: notebook 01's template matcher scored
+on one split, and the bookkeeping of the scaling experiment (raw against scaled pixels).
 
-Notebook 03 builds and explains such a network; notebook 02 needs only what `train` returns, so the
-lesson shows the call and this module holds the rest.
+The notebook builds and compiles the network itself (`build_network`); `train` fits it and records what the
+lesson's table and figure show.
 """
 
 import keras
@@ -10,35 +11,38 @@ import numpy as np
 BATCH_SIZE = 64  # digits per training step
 
 
-def untrained(seed, optimizer="sgd"):
-    """A fresh dense network, 784 inputs -> 128 relu units -> 10 softmax probabilities, compiled with
-    `optimizer` and categorical cross-entropy. `seed` fixes its starting weights (the biases start at 0)."""
-    keras.utils.set_random_seed(seed)
-    model = keras.Sequential([keras.Input((784,)), keras.layers.Dense(128, activation="relu"),
-                              keras.layers.Dense(10, activation="softmax")])
-    model.compile(optimizer=optimizer, loss="categorical_crossentropy", metrics=["accuracy"])
-    return model
+def template_accuracy(x, y, order):
+    """Notebook 01's template matcher (nearest class mean) on one split: its class means are fitted on the first 90 %
+    of the rows `order` lists, and it is scored on the last 10 % (the rows `validation_split=0.1` would hold out).
+    `x` holds flat images, `y` integer labels. A digit absent from the first 90 % gets no mean, so it is never read."""
+    split = int(0.9 * len(order))
+    kept, held_out = order[:split], order[split:]
+    classes = np.unique(y[kept])  # the digits the training part contains
+    means = [x[kept[y[kept] == d]].mean(axis=0) for d in classes]
+    distances = np.stack([np.linalg.norm(x[held_out] - mean, axis=1) for mean in means], axis=1)
+    return float(np.mean(classes[distances.argmin(axis=1)] == y[held_out]))
 
 
-def train(x, y, x_val, y_val, seed, epochs, optimizer="sgd", model=None):
-    """Train a network on the digits `x` (one-hot labels `y`) for `epochs` passes in batches of BATCH_SIZE (64),
-    scoring it on the validation digits `x_val` (one-hot labels `y_val`) after each pass. The network is
-    `untrained(seed, optimizer)` unless `model` is given; `seed` also fixes the order of the batches.
+def train(model, x, y, x_val, y_val, seed, epochs):
+    """Train the compiled `model` on the digits `x` (one-hot labels `y`) for `epochs` passes in batches of
+    BATCH_SIZE (64), scoring it on the validation digits `x_val` (one-hot labels `y_val`) after each pass.
+    `seed` fixes the order of the batches.
 
     Returns a dict:
-      "loss": the training loss before training (epoch 0), then each epoch's average (while the weights change);
-      "val_accuracy": the validation accuracy after each epoch;
+      "loss": the training loss before training (epoch 0), then each epoch's mean over its batches (Keras's
+        running mean, taken while the weights change);
+      "val_accuracy", "val_loss": on the validation digits, after each epoch;
       "sure_before": before training, the share of the training digits given a top probability above 0.99;
       "right_before": before training, the share of the training digits whose top probability is the true digit;
       "model": the trained network.
     """
-    model = untrained(seed, optimizer) if model is None else model
-    keras.utils.set_random_seed(seed)  # the batch order, the same for a fresh model and for one passed in
+    keras.utils.set_random_seed(seed)  # the batch order
     top_probability = model.predict(x, verbose=0).max(axis=1)  # each digit's highest probability, before training
     loss_before, right_before = model.evaluate(x, y, verbose=0)
     history = model.fit(x, y, batch_size=BATCH_SIZE, epochs=epochs, validation_data=(x_val, y_val), verbose=0)
     return {"loss": [loss_before] + history.history["loss"], "val_accuracy": history.history["val_accuracy"],
-            "sure_before": float(np.mean(top_probability > 0.99)), "right_before": right_before, "model": model}
+            "val_loss": history.history["val_loss"], "sure_before": float(np.mean(top_probability > 0.99)),
+            "right_before": right_before, "model": model}
 
 
 def span(values, form=".1%"):
@@ -48,9 +52,9 @@ def span(values, form=".1%"):
 
 def print_results(runs):
     """Print the experiment's table from `runs` ({(input name, seed): what `train` returned}): the network's shape
-    and size, the batch size and SGD's default learning rate; per input, over the seeds, the loss, the share given a
-    top probability above 0.99 and the share right, all before training, then the validation accuracy after the last
-    epoch; then every run's training loss, epoch 0 (before training) to the last."""
+    and size, the batch size, SGD's default learning rate and the Keras backend; per input, over the seeds, the loss,
+    the share given a top probability above 0.99 and the share right, all before training, then the validation
+    accuracy after the last epoch; then every run's training loss, epoch 0 (before training) to the last."""
     names = list(dict.fromkeys(name for name, _ in runs))
     seeds = list(dict.fromkeys(seed for _, seed in runs))
     first = runs[names[0], seeds[0]]
@@ -62,7 +66,8 @@ def print_results(runs):
           f"{output.units} {output.activation.__name__} outputs, {biases}; "
           f"{first['model'].count_params():,} weights and biases")
     rate = float(keras.optimizers.SGD().learning_rate)
-    print(f"training: batches of {BATCH_SIZE}, SGD's default learning rate {rate:g}")
+    print(f"training: batches of {BATCH_SIZE}, SGD's default learning rate {rate:g}, "
+          f"Keras backend {keras.backend.backend()}")
     print(f"\n{'':12}{'before training, on the training digits:':58}after {epochs} epochs:")
     print(f"{'':12}{'loss':18}{'top probability > 0.99':24}{'right':16}validation accuracy")
     for name in names:

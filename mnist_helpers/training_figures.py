@@ -55,10 +55,35 @@ def loss_split(x_valid, y_valid):
     return LossSplit()
 
 
-def print_loss_split(split):
-    for epoch, (right, wrong, n_wrong) in sorted(split.items()):
-        print(f"  epoch {epoch:>2}: mean validation loss {right:.3f} on the digits it gets right, "
-              f"{wrong:.2f} on the {n_wrong} it gets wrong")
+def print_loss_split(curves, splits, n_valid):
+    """Print, per seed, the validation loss split into the wrong digits' part and the right digits' part, at the
+    lowest-validation-loss epoch and at the last (`splits[seed]` is a `loss_split` callback's `.split`), with the
+    validation accuracy, the number of wrong digits, the mean log-probability of their true class (over the wrong
+    digits only) and e to that power, a typical (geometric-mean) probability. Each part is its digits' share of the
+    validation set times their mean loss, so the two add up to val_loss; a last line shows that sum for the first
+    row. Returns the rows as dictionaries."""
+    print(f"{'seed':>4}{'epoch':>6}{'val. accuracy':>17}{'wrong':>7}{'their mean log p':>18}{'typical p':>11}"
+          f"{'val_loss':>10} = wrong part + right part")
+    rows = []
+    for seed, split in splits.items():
+        accuracy = curves[seed]["val_accuracy"]
+        first = min(split)
+        for epoch, (right, wrong, n_wrong) in sorted(split.items()):
+            row = {"seed": seed, "epoch": epoch, "accuracy": accuracy[epoch - 1], "wrong": n_wrong,
+                   "log_p": -wrong, "typical_p": float(np.exp(-wrong)), "wrong_part": wrong * n_wrong / n_valid,
+                   "right_part": right * (n_valid - n_wrong) / n_valid}
+            row["val_loss"] = row["wrong_part"] + row["right_part"]
+            rows.append(row)
+            gain = f" ({100 * (accuracy[epoch - 1] - accuracy[first - 1]):+.2f})" if epoch != first else ""
+            shown = f"{100 * accuracy[epoch - 1]:.2f} %{gain}"
+            typical = f"{100 * row['typical_p']:.1f} %"
+            print(f"{seed:>4}{epoch:>6}{shown:>17}{n_wrong:>7}{-wrong:>18.2f}{typical:>11}{row['val_loss']:>10.3f} = "
+                  f"{row['wrong_part']:>10.3f} + {row['right_part']:>10.3f}")
+    first = rows[0]
+    print(f"their mean log p: of the true class, over the wrong digits only; typical p = e to that power.\n"
+          f"wrong part = wrong / {n_valid:,} × −(their mean log p), e.g. {first['wrong']} / {n_valid:,} × "
+          f"{-first['log_p']:.2f} = {first['wrong_part']:.3f}; the right part likewise.")
+    return rows
 
 
 def plot_small_and_full(small_curves, full_runs):
@@ -75,7 +100,7 @@ def plot_small_and_full(small_curves, full_runs):
     left.plot([], [], "k-", label="training (solid)")
     left.plot([], [], "k--", label="validation (dashed)")
     left.set(ylim=(0, 0.4), xlabel="epoch", ylabel="loss",
-             title="3,000 digits: validation loss turns up (star: lowest)")
+             title="3,000 digits: validation loss turns up (star: lowest; y cut at 0.4)")
     left.legend(fontsize=9, ncol=2, loc="upper right")
     losses = np.array([run["val_loss"] for run in full_runs])  # seeds x epochs
     for run, loss, marker, colour in zip(full_runs, losses, "os^", RUN_COLORS):

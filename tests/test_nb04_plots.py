@@ -40,9 +40,7 @@ def accuracies(name):
 
 
 def test_print_design_table_prints_each_verdict_by_the_rule_and_the_costs(capsys):
-    last_gain = {name: 100 * np.mean([r["curve"][-1] - r["curve"][-2] for r in results])
-                 for name, results in RUNS.items()}
-    designs.print_design_table(GROUPS, RUNS, last_gain, margin, compare, ("sigmoid, SGD",), "relu, SGD",
+    designs.print_design_table(GROUPS, RUNS, margin, compare, ("sigmoid, SGD",), "relu, SGD",
                              pairs={"sigmoid against ReLU": ("sigmoid", "Adam 0.01")}, cost_rows=("small", "ref"))
     out = capsys.readouterr().out
     rows = {line.split("  ")[1].strip(): line for line in out.splitlines() if line.startswith("  ")}
@@ -50,13 +48,11 @@ def test_print_design_table_prints_each_verdict_by_the_rule_and_the_costs(capsys
     assert f"{margin(accuracies('small'), accuracies('ref')):.2f}" in rows["small"]
     assert rows["sigmoid"].endswith("   no clear difference")
     assert rows["sigmoid, SGD"].endswith("   worse")  # against ReLU under SGD, not the reference
-    assert f"{100 * (np.mean(accuracies('sigmoid, SGD')) - np.mean(accuracies('relu, SGD'))):+.2f}" in rows[
-        "sigmoid, SGD"]
+    assert f"{margin(accuracies('sigmoid, SGD'), accuracies('relu, SGD')):.2f}" in rows["sigmoid, SGD"]
     assert rows["ref"].endswith("(reference)") and rows["relu, SGD"].endswith("(reference under SGD)")
-    assert "   +1.2   (reference)" in rows["ref"]  # the last epoch's gain: (1.2 + 1.1 + 1.4) / 3 points
-    assert "from the unrounded accuracies" in out
-    gap = 100 * (np.mean(accuracies("sigmoid")) - np.mean(accuracies("Adam 0.01")))
-    assert f"sigmoid against ReLU: gap {gap:+.2f}, margin " in out
+    assert len(out.split("\n\n")[0].splitlines()) == 2  # a two-line legend
+    sigmoid, relu = accuracies("sigmoid"), accuracies("Adam 0.01")
+    assert f"sigmoid against ReLU: margin {margin(sigmoid, relu):.2f}, {compare(sigmoid, relu)}" in out
     assert "parameters: small: 26,506; ref: 669,706" in out
     assert "training steps: batches of 32: 564; batches of 128: 141" in out
 
@@ -77,7 +73,30 @@ def test_plot_design_groups_draws_every_seed_in_its_panel():
         reference, rival, borrowed = (line.get_color() for line in (dots[1], dots[0], dots[2]))
         assert len({reference, rival, borrowed}) == 3  # dark blue for the reference alone
         assert [label.get_text() for label in shown[4].get_xticklabels()] == ["sigmoid,\nSGD", "relu,\nSGD"]
-        assert fig._suptitle.get_text() == "a title"
+        assert activation.get_xticklabels()[0].get_text() == "sigmoid,\nAdam\n0.001"  # NB04_LABELS: its rate
+        assert fig._suptitle.get_text().startswith("a title. Dot: one seed")  # the title, then the key
+        assert len(activation.patches) == 1 and not shown[4].patches  # the reference's band, not under SGD
+    finally:
+        plt.close(fig)
+
+
+def test_last_gains_is_the_mean_gain_of_the_last_epoch_in_points():
+    gains = designs.last_gains(RUNS)
+    assert round(gains["ref"], 6) == round(100 * (0.012 + 0.011 + 0.014) / 3, 6)
+    assert np.isnan(designs.last_gains({"one epoch": [{"curve": [0.9]}]})["one epoch"])
+
+
+def test_plot_curves_draws_each_design_as_its_error_rate_per_epoch(capsys):
+    fig = designs.plot_curves(RUNS, {"under Adam": ["ref", "small"], "under SGD": ["relu, SGD", "sigmoid, SGD"]})
+    try:
+        out = capsys.readouterr().out
+        assert "  under Adam: ref 1.2; small 2.7" in out  # the last epoch's fall: (1.2 + 1.1 + 1.4) / 3 points
+        left, right = fig.axes
+        assert [line.get_label() for line in right.get_lines()] == ["relu, SGD", "sigmoid, SGD"]
+        epochs, errors = left.get_lines()[1].get_data()
+        assert list(epochs) == [1, 2] and np.allclose(errors, [100 * (1 - 0.855), 100 * (1 - 0.8823333)])
+        assert left.get_lines()[0].get_color() != left.get_lines()[1].get_color()
+        assert fig.get_size_inches()[0] * fig.dpi <= 1000  # readable at 1024 px
     finally:
         plt.close(fig)
 

@@ -127,9 +127,9 @@ def test_the_one_weight_probe_draws_the_u_its_tangent_the_step_and_the_staircase
     zoom = ax_loss.child_axes[0]
     assert labels(ax_loss) == ["loss", "slope at 0 (gradient)", "trained weight"]
     np.testing.assert_allclose(ax_loss.lines[1].get_ydata()[[0, -1]], [4, 0])  # 2 - 2 x change, from -1 to 1
-    assert zoom.get_xlabel() == "zoomed in: one step, +0.0100"
+    assert zoom.get_title() == "zoom, -0.01 to +0.02: one step, +0.0100"  # the range of changes it shows
     assert sorted(set(ax_acc.lines[0].get_ydata())) == [0.8, 0.9], "the accuracy: flat steps"
-    assert ax_acc.child_axes[0].get_xlabel() == "zoomed in: flat steps"
+    assert ax_acc.child_axes[0].get_xlabel() == "zoom, -0.05 to +0.05: flat steps"
     given = plots.plot_one_weight_probe(probe, (changes, (changes - 1) ** 2 + 1, 0.8 + 0.1 * (changes > 1)),
                                         slope=-2.0, step=0.01, weight_name="the weight")  # drawn as given
     np.testing.assert_allclose(given.axes[0].lines[0].get_ydata(), ax_loss.lines[0].get_ydata())

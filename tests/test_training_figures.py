@@ -56,3 +56,16 @@ def test_the_figures_draw():
     finally:
         for fig in figures:
             plt.close(fig)
+
+
+def test_print_loss_split_parts_add_up_to_the_loss(capsys):
+    curves = {42: {"val_accuracy": [0.5, 0.6, 0.7]}}
+    splits = {42: {1: (0.1, 2.0, 4), 3: (0.05, 3.0, 2)}}  # epoch: (right digits' mean loss, wrong ones', number wrong)
+    rows = training_figures.print_loss_split(curves, splits, n_valid=10)
+    assert [row["epoch"] for row in rows] == [1, 3]
+    assert np.isclose(rows[0]["wrong_part"], 0.8) and np.isclose(rows[0]["right_part"], 0.06)
+    assert np.isclose(rows[1]["val_loss"], 0.6 + 0.04) and np.isclose(rows[1]["typical_p"], np.exp(-3.0))
+    out = capsys.readouterr().out
+    assert "(+20.00)" in out  # the accuracy gained after the lowest-loss epoch
+    assert "their mean log p" in out.splitlines()[0]  # the header says the log p is over the wrong digits
+    assert "e.g. 4 / 10 × 2.00 = 0.800" in out  # the first row's wrong part, worked out
