@@ -33,7 +33,6 @@ MODEL_MAKERS = {
 }
 # Every run-folder artefact a later notebook reads, and the notebook that writes it.
 ARTIFACT_MAKERS = {name: model.notebook for name, model in MODEL_MAKERS.items()} | {
-    "checkpoint-best.keras": "05_training.ipynb",
     "history.json": "05_training.ipynb",
     "05_training.metrics.json": "05_training.ipynb",
     "07_convolutions.metrics.json": "07_convolutions.ipynb",

@@ -149,16 +149,21 @@ def plot_design_groups(groups, runs, apart, title, apart_title="Sigmoid against 
     return fig
 
 
-def plot_curves(runs, panels):
+NB04_CURVE_LABELS = {**NB04_LABELS, "512": "batches of 512", "0, Adam 0.01": "0 (linear), Adam 0.01"}
+
+
+def plot_curves(runs, panels, labels=NB04_CURVE_LABELS):
     """Validation error rate (%) after each epoch, mean of the seeds (notebook 04). Returns the figure.
 
     `panels` maps each panel's title to the designs it shows, its reference first, drawn thick: dark blue in the
     first panel, grey in the others (as in plot_design_groups); the others get a colour-blind-safe colour and a
     marker each. A panel of two designs also shades each one's range over the seeds (more bands would hide the
-    lines). Prints, per panel, how many points each design's error rate fell in its last epoch (last_gains)."""
+    lines). `labels` maps a design's name to its label in the legend and the printout (default: the name).
+    Prints, per panel, how many points each design's error rate fell in its last epoch (last_gains), one per line."""
     fall = last_gains(runs)
-    print("the error rate's fall in the last epoch, in points (mean of the seeds):")
-    markers = ["o", "s", "^", "D", "v", "P"]
+    labels = labels or {}
+    print("the error rate's fall in the last epoch, in points (mean of the seeds)")
+    markers = ["o", "s", "^", "D", "v", "P", "X"]  # the reference's circle is not reused up to seven designs
     fig, axes = plt.subplots(1, len(panels), figsize=(9.8, 3.8), gridspec_kw={"width_ratios": [
         len(names) + 1 for names in panels.values()]})
     for k, (ax, (panel_title, names)) in enumerate(zip(np.atleast_1d(axes), panels.items())):
@@ -169,7 +174,7 @@ def plot_curves(runs, panels):
             if len(names) <= 2:
                 ax.fill_between(epochs, errors.min(axis=0), errors.max(axis=0), color=color, alpha=0.12, lw=0)
             ax.plot(epochs, errors.mean(axis=0), "-", marker=markers[i % len(markers)], color=color,
-                    lw=3 if i == 0 else 1.8, ms=6, label=name)
+                    lw=3 if i == 0 else 1.8, ms=6, label=labels.get(name, name))
         ax.set_xticks(epochs)
         ax.set_xlabel("epoch", fontsize=10.5)
         ax.set_ylabel("validation error rate (%)", fontsize=10.5)
@@ -177,7 +182,9 @@ def plot_curves(runs, panels):
         ax.tick_params(labelsize=10)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=9.5)
-        print(f"  {panel_title}: " + "; ".join(f"{name} {fall[name]:.1f}" for name in names))
+        print(f"{panel_title}:")
+        for name in names:
+            print(f"  {labels.get(name, name):<24}{fall[name]:>5.1f}")
     fig.tight_layout()
     return fig
 

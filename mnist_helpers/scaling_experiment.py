@@ -79,3 +79,27 @@ def print_results(runs):
     print("\ntraining loss, epoch 0 (before training) to the last:")
     for (name, seed), run in runs.items():
         print(f"  {name:10}  seed {seed}: " + " ".join(f"{loss:7.2f}" for loss in run["loss"]))
+
+
+def print_held_out(y, orders, accuracies, split):
+    """Print step 4's table: for each order in `orders` ({name: row order}), how many of each digit 0 to 9 the rows
+    order[split:] hold (the part `validation_split` holds out) and the template matcher's accuracy there
+    (`accuracies`: {name: accuracy}); last, 10 % of each class of the integer labels `y`."""
+    print(f"{'held out: digit':>21}", " ".join(f"{d:>5}" for d in range(10)), "  validation accuracy")
+    for name, order in orders.items():
+        counts = np.bincount(y[order[split:]], minlength=10)
+        print(f"{name:>21}", " ".join(f"{c:>5}" for c in counts), f"  {accuracies[name]:.1%}")
+    print(f"{'10 % of each class':>21}", " ".join(f"{c / 10:>5.0f}" for c in np.bincount(y, minlength=10)))
+
+
+def print_logits(label, logits, probabilities):
+    """Print one digit's logits and probabilities ({input name: ten values}), with the ratio of the first input's
+    logits to the second's."""
+    (name_a, a), (name_b, b) = list(logits.items())[:2]
+    print(f"a digit labelled {label}\n{'digit:':>14}" + "".join(f"{d:8}" for d in range(10)))
+    print("logits")
+    for name, values in [*logits.items(), (f"{name_a.split()[0]} / {name_b.split()[0]}", np.ravel(a) / np.ravel(b))]:
+        print(f"  {name:12}" + "".join(f"{v:8.2f}" for v in np.ravel(values)))
+    print("probabilities")
+    for name, values in probabilities.items():
+        print(f"  {name:12}" + "".join(f"{v:8.2f}" for v in np.ravel(values)))

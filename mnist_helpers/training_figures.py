@@ -1,6 +1,5 @@
 """Notebook 05's three figures, and the split of the validation loss into right and wrong digits it discusses."""
 
-import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -22,68 +21,6 @@ def right_and_wrong_loss(probabilities, labels):
         return float(values.mean()) if len(values) else float("nan")
 
     return mean(loss[~wrong]), mean(loss[wrong]), int(wrong.sum())
-
-
-def loss_split(x_valid, y_valid):
-    """A callback for `fit`: after training, `.split` maps the lowest-validation-loss epoch and the last epoch to
-    (mean loss of the right digits, mean loss of the wrong ones, number wrong) on the validation digits."""
-    class LossSplit(keras.callbacks.Callback):
-        """Keeps the weights of the epoch with the lowest validation loss; when training ends, splits the
-        validation loss into right and wrong digits there and at the last epoch (the model keeps the last)."""
-
-        def __init__(self):
-            super().__init__()
-            self.best_loss, self.best_epoch, self.best_weights, self.last_epoch, self.split = np.inf, 0, None, 0, {}
-
-        def on_epoch_end(self, epoch, logs=None):
-            self.last_epoch = epoch + 1
-            if logs["val_loss"] < self.best_loss:
-                self.best_loss, self.best_epoch = logs["val_loss"], epoch + 1
-                self.best_weights = self.model.get_weights()
-
-        def _split(self):
-            probabilities = keras.ops.convert_to_numpy(self.model(x_valid, training=False))
-            return right_and_wrong_loss(probabilities, y_valid)
-
-        def on_train_end(self, logs=None):
-            last_weights = self.model.get_weights()
-            self.split[self.last_epoch] = self._split()
-            self.model.set_weights(self.best_weights)
-            self.split[self.best_epoch] = self._split()
-            self.model.set_weights(last_weights)
-
-    return LossSplit()
-
-
-def print_loss_split(curves, splits, n_valid):
-    """Print, per seed, the validation loss split into the wrong digits' part and the right digits' part, at the
-    lowest-validation-loss epoch and at the last (`splits[seed]` is a `loss_split` callback's `.split`), with the
-    validation accuracy, the number of wrong digits, the mean log-probability of their true class (over the wrong
-    digits only) and e to that power, a typical (geometric-mean) probability. Each part is its digits' share of the
-    validation set times their mean loss, so the two add up to val_loss; a last line shows that sum for the first
-    row. Returns the rows as dictionaries."""
-    print(f"{'seed':>4}{'epoch':>6}{'val. accuracy':>17}{'wrong':>7}{'their mean log p':>18}{'typical p':>11}"
-          f"{'val_loss':>10} = wrong part + right part")
-    rows = []
-    for seed, split in splits.items():
-        accuracy = curves[seed]["val_accuracy"]
-        first = min(split)
-        for epoch, (right, wrong, n_wrong) in sorted(split.items()):
-            row = {"seed": seed, "epoch": epoch, "accuracy": accuracy[epoch - 1], "wrong": n_wrong,
-                   "log_p": -wrong, "typical_p": float(np.exp(-wrong)), "wrong_part": wrong * n_wrong / n_valid,
-                   "right_part": right * (n_valid - n_wrong) / n_valid}
-            row["val_loss"] = row["wrong_part"] + row["right_part"]
-            rows.append(row)
-            gain = f" ({100 * (accuracy[epoch - 1] - accuracy[first - 1]):+.2f})" if epoch != first else ""
-            shown = f"{100 * accuracy[epoch - 1]:.2f} %{gain}"
-            typical = f"{100 * row['typical_p']:.1f} %"
-            print(f"{seed:>4}{epoch:>6}{shown:>17}{n_wrong:>7}{-wrong:>18.2f}{typical:>11}{row['val_loss']:>10.3f} = "
-                  f"{row['wrong_part']:>10.3f} + {row['right_part']:>10.3f}")
-    first = rows[0]
-    print(f"their mean log p: of the true class, over the wrong digits only; typical p = e to that power.\n"
-          f"wrong part = wrong / {n_valid:,} × −(their mean log p), e.g. {first['wrong']} / {n_valid:,} × "
-          f"{-first['log_p']:.2f} = {first['wrong_part']:.3f}; the right part likewise.")
-    return rows
 
 
 def plot_small_and_full(small_curves, full_runs):

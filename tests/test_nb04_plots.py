@@ -90,7 +90,12 @@ def test_plot_curves_draws_each_design_as_its_error_rate_per_epoch(capsys):
     fig = designs.plot_curves(RUNS, {"under Adam": ["ref", "small"], "under SGD": ["relu, SGD", "sigmoid, SGD"]})
     try:
         out = capsys.readouterr().out
-        assert "  under Adam: ref 1.2; small 2.7" in out  # the last epoch's fall: (1.2 + 1.1 + 1.4) / 3 points
+        labelled = designs.plot_curves(RUNS, {"under Adam": ["ref", "small"]}, labels={"small": "2 x 32"})
+        assert [line.get_label() for line in labelled.axes[0].get_lines()] == ["ref", "2 x 32"]
+        assert "  2 x 32                    2.7\n" in capsys.readouterr().out
+        plt.close(labelled)
+        assert "under Adam:\n  ref                       1.2\n  small                     2.7\n" in out  # the last
+        # epoch's fall: (1.2 + 1.1 + 1.4) / 3 points, one design a line
         left, right = fig.axes
         assert [line.get_label() for line in right.get_lines()] == ["relu, SGD", "sigmoid, SGD"]
         epochs, errors = left.get_lines()[1].get_data()
