@@ -47,7 +47,7 @@ def last_gains(runs):
             if len(results[0]["curve"]) > 1 else float("nan") for name, results in runs.items()}
 
 
-def print_design_table(groups, runs, margin, compare, sgd_rivals, sgd_reference, pairs, cost_rows):
+def print_design_table(groups, runs, margin, compare, sgd_rivals, sgd_reference, pairs, cost_rows, close_call=None):
     """Notebook 04's table of its design experiments, printed.
 
     `groups` maps each group to {design: the settings it changes ({}: the reference)}; `runs` maps each design to
@@ -55,14 +55,16 @@ def print_design_table(groups, runs, margin, compare, sgd_rivals, sgd_reference,
     rule. Each row: the mean validation accuracy, the spread, and against its reference (`sgd_reference` for
     `sgd_rivals`, the reference for every other design) the margin and the verdict. Then each of `pairs`
     ({label: (design, rival)}), and the costs: the parameters of `cost_rows` and the training steps of the
-    "batch size" group.
+    "batch size" group. With `close_call` (in points), a verdict whose margin is above 0 but under it is marked
+    ", close call".
     """
     def accuracies(name):
         return [run["accuracy"] for run in runs[name]]
 
     reference = accuracies(_reference_name(groups))
     print("spread: highest minus lowest seed; margin: by how much the gap between the means beats the larger spread")
-    print(f"both in points; margin above 0: a clear difference. The sigmoid under plain SGD is compared with "
+    close = f", under {close_call:g}: a close call" if close_call else ""
+    print(f"both in points; margin above 0: a clear difference{close}. The sigmoid under plain SGD is compared with "
           f"{sgd_reference}\n")
     print(f"{'design':<21}{'mean':>8}{'spread':>8}{'margin':>8}   verdict")
     for group, designs in groups.items():
@@ -75,6 +77,8 @@ def print_design_table(groups, runs, margin, compare, sgd_rivals, sgd_reference,
                 against = accuracies(sgd_reference) if name in sgd_rivals else reference
                 beyond = f"{margin(acc, against):.2f}"
                 verdict = compare(acc, against)
+                if close_call and 0 < margin(acc, against) < close_call:
+                    verdict += ", close call"
             print(f"  {name:<19}{np.mean(acc):>8.2%}{100 * np.ptp(acc):>8.2f}{beyond:>8}   {verdict}")
     print()
     for label, (name, rival) in pairs.items():
@@ -158,7 +162,8 @@ def plot_curves(runs, panels, labels=NB04_CURVE_LABELS):
     `panels` maps each panel's title to the designs it shows, its reference first, drawn thick: dark blue in the
     first panel, grey in the others (as in plot_design_groups); the others get a colour-blind-safe colour and a
     marker each. A panel of two designs also shades each one's range over the seeds (more bands would hide the
-    lines). `labels` maps a design's name to its label in the legend and the printout (default: the name).
+    lines); a panel of more designs shifts each one's markers a little sideways, so that lines ending close together
+    stay apart. `labels` maps a design's name to its label in the legend and the printout (default: the name).
     Prints, per panel, how many points each design's error rate fell in its last epoch (last_gains), one per line."""
     fall = last_gains(runs)
     labels = labels or {}
@@ -170,10 +175,11 @@ def plot_curves(runs, panels, labels=NB04_CURVE_LABELS):
         for i, name in enumerate(names):
             errors = 100 * (1 - np.array([run["curve"] for run in runs[name]]))  # seeds x epochs
             epochs = np.arange(1, errors.shape[1] + 1)
+            shift = 0.03 * (i - (len(names) - 1) / 2) if len(names) > 2 else 0  # markers side by side, not on top
             color = CLASS_COLORS[0 if k == 0 else 9] if i == 0 else [CLASS_COLORS[c] for c in (6, 2, 7, 4, 1, 8)][i - 1]
             if len(names) <= 2:
                 ax.fill_between(epochs, errors.min(axis=0), errors.max(axis=0), color=color, alpha=0.12, lw=0)
-            ax.plot(epochs, errors.mean(axis=0), "-", marker=markers[i % len(markers)], color=color,
+            ax.plot(epochs + shift, errors.mean(axis=0), "-", marker=markers[i % len(markers)], color=color,
                     lw=3 if i == 0 else 1.8, ms=6, label=labels.get(name, name))
         ax.set_xticks(epochs)
         ax.set_xlabel("epoch", fontsize=10.5)

@@ -79,7 +79,8 @@ def step_panels(panels, title, n_cols=None):
         ax.set_yticks([])
     for ax in axes.flat[len(panels):]:
         ax.axis("off")
-    axes.flat[len(panels) - 1].plot(14, 14, "+", color=CLASS_COLORS[6], markersize=14, markeredgewidth=2)
+    for color, width in (("black", 4.5), ("white", 2)):  # a white + outlined in black: seen on ink and on paper,
+        axes.flat[len(panels) - 1].plot(14, 14, "+", color=color, markersize=14, markeredgewidth=width)  # any eyes
     fig.suptitle(title, fontsize=11)
     fig.tight_layout()
     return fig, axes

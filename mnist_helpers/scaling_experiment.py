@@ -32,17 +32,13 @@ def train(model, x, y, x_val, y_val, seed, epochs):
       "loss": the training loss before training (epoch 0), then each epoch's mean over its batches (Keras's
         running mean, taken while the weights change);
       "val_accuracy", "val_loss": on the validation digits, after each epoch;
-      "sure_before": before training, the share of the training digits given a top probability above 0.99;
-      "right_before": before training, the share of the training digits whose top probability is the true digit;
       "model": the trained network.
     """
     keras.utils.set_random_seed(seed)  # the batch order
-    top_probability = model.predict(x, verbose=0).max(axis=1)  # each digit's highest probability, before training
-    loss_before, right_before = model.evaluate(x, y, verbose=0)
+    loss_before, _ = model.evaluate(x, y, verbose=0)
     history = model.fit(x, y, batch_size=BATCH_SIZE, epochs=epochs, validation_data=(x_val, y_val), verbose=0)
     return {"loss": [loss_before] + history.history["loss"], "val_accuracy": history.history["val_accuracy"],
-            "val_loss": history.history["val_loss"], "sure_before": float(np.mean(top_probability > 0.99)),
-            "right_before": right_before, "model": model}
+            "val_loss": history.history["val_loss"], "model": model}
 
 
 def span(values, form=".1%"):
@@ -50,11 +46,13 @@ def span(values, form=".1%"):
     return f"{min(values):{form}} to {max(values):{form}}"
 
 
-def print_results(runs):
-    """Print the experiment's table from `runs` ({(input name, seed): what `train` returned}): the network's shape
-    and size, the batch size, SGD's default learning rate and the Keras backend; per input, over the seeds, the loss,
-    the share given a top probability above 0.99 and the share right, all before training, then the validation
-    accuracy after the last epoch; then every run's training loss, epoch 0 (before training) to the last."""
+def print_results(runs, before):
+    """Print the experiment's table from `runs` ({(input name, seed): what `train` returned}) and `before`
+    ({(input name, seed): (share given a top probability above 0.99, share right)}, both before training): the
+    network's shape and size, the batch size, SGD's default learning rate and the Keras backend; per input, over the
+    seeds, the loss, the share given a top probability above 0.99 and the share right, all before training, then the
+    validation accuracy after the last epoch; then every run's training loss, epoch 0 (before training) to the
+    last."""
     names = list(dict.fromkeys(name for name, _ in runs))
     seeds = list(dict.fromkeys(seed for _, seed in runs))
     first = runs[names[0], seeds[0]]
@@ -71,11 +69,10 @@ def print_results(runs):
     print(f"\n{'':12}{'before training, on the training digits:':58}after {epochs} epochs:")
     print(f"{'':12}{'loss':18}{'top probability > 0.99':24}{'right':16}validation accuracy")
     for name in names:
-        column = {key: [runs[name, seed][key] for seed in seeds] for key in ("sure_before", "right_before")}
+        sure, right = ([before[name, seed][i] for seed in seeds] for i in (0, 1))
         loss_before = [runs[name, seed]["loss"][0] for seed in seeds]
         final = [runs[name, seed]["val_accuracy"][-1] for seed in seeds]
-        print(f"{name:12}{span(loss_before, '6.2f'):18}{span(column['sure_before']):24}"
-              f"{span(column['right_before']):16}{span(final)}")
+        print(f"{name:12}{span(loss_before, '6.2f'):18}{span(sure):24}{span(right):16}{span(final)}")
     print("\ntraining loss, epoch 0 (before training) to the last:")
     for (name, seed), run in runs.items():
         print(f"  {name:10}  seed {seed}: " + " ".join(f"{loss:7.2f}" for loss in run["loss"]))

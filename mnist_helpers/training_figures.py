@@ -1,4 +1,5 @@
-"""Notebook 05's three figures, and the split of the validation loss into right and wrong digits it discusses."""
+"""Notebook 05's three figures, the split of the validation loss into right and wrong digits it discusses, and the
+network of its automated runs with other settings (the ablation's variants)."""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -21,6 +22,29 @@ def right_and_wrong_loss(probabilities, labels):
         return float(values.mean()) if len(values) else float("nan")
 
     return mean(loss[~wrong]), mean(loss[wrong]), int(wrong.sum())
+
+
+def ablation_variant(model, learning_rate, max_shift, dropout, schedule, peak_rate, seed):
+    """Notebook 05's network and learning rate for an automated run with other settings: without the shifts
+    (`max_shift` 0), with dropout (`dropout` above 0) or with a constant rate (`schedule` "constant"). With the
+    defaults, `model` and `learning_rate` come back unchanged. Returns (model, learning_rate)."""
+    import keras  # here, so that the figures above do not need Keras
+    from keras import layers
+
+    if not max_shift or dropout:
+        keras.utils.set_random_seed(seed)
+        shifts = [layers.Reshape((28, 28, 1)),
+                  layers.RandomTranslation(max_shift / 28, max_shift / 28, fill_mode="constant"),
+                  layers.Flatten()] if max_shift else []
+        drop = [layers.Dropout(dropout)] if dropout else []
+        model = keras.Sequential([keras.Input((784,)), *shifts, layers.Dense(512, activation="relu"), *drop,
+                                  layers.Dense(512, activation="relu"), *drop, layers.Dense(10, activation="softmax")],
+                                 name="mnist_dense")
+        print(f"this run: shifts of up to {max_shift} pixels, dropout {dropout}")
+    if schedule == "constant":  # one fixed rate, as the plain recipe had
+        learning_rate = peak_rate
+        print(f"this run: a constant learning rate of {peak_rate}, not the schedule above")
+    return model, learning_rate
 
 
 def plot_small_and_full(small_curves, full_runs):

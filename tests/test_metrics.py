@@ -9,7 +9,8 @@ import pytest
 from conftest import notebook_functions
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "06_error_analysis.ipynb"
-LESSON = ("confusion_matrix", "errors_only", "per_class_report", "reliability", "accuracy_coverage")
+LESSON = ("confusion_matrix", "errors_only", "per_class_report", "reliability", "expected_calibration_error",
+          "accuracy_coverage")
 
 # Three classes. True 0: predicted 0, 0, 1.  True 1: predicted 1, 2.  True 2: predicted 2, 2, 2, 0.
 Y_TRUE = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2])
@@ -64,17 +65,20 @@ def test_per_class_report_precision_differs_from_recall(lesson):
 def test_reliability_and_ece(lesson):
     confidence = np.array([0.95, 0.95, 0.95, 0.95, 0.55, 0.55])
     correct = np.array([1, 1, 1, 0, 1, 0])
-    mean_confidence, accuracy, counts, ece = lesson["reliability"](confidence, correct, bins=10)
+    mean_confidence, accuracy, counts = lesson["reliability"](confidence, correct, bins=10)
     assert counts.tolist() == [0, 0, 0, 0, 0, 2, 0, 0, 0, 4]
     assert mean_confidence[9] == pytest.approx(0.95) and accuracy[9] == pytest.approx(0.75)
     assert mean_confidence[5] == pytest.approx(0.55) and accuracy[5] == pytest.approx(0.5)
     assert np.isnan(accuracy[0])
     # (4 * |0.75 - 0.95| + 2 * |0.5 - 0.55|) / 6
+    ece = lesson["expected_calibration_error"](confidence, correct, bins=10)
     assert ece == pytest.approx((4 * 0.2 + 2 * 0.05) / 6)
 
 
 def test_perfectly_calibrated_has_zero_ece_and_confidence_one_counts(lesson):
-    _, _, counts, ece = lesson["reliability"](np.array([1.0, 1.0, 0.5, 0.5]), np.array([1, 1, 1, 0]), bins=4)
+    confidence, correct = np.array([1.0, 1.0, 0.5, 0.5]), np.array([1, 1, 1, 0])
+    _, _, counts = lesson["reliability"](confidence, correct, bins=4)
+    ece = lesson["expected_calibration_error"](confidence, correct, bins=4)
     assert counts.tolist() == [0, 0, 2, 2]
     assert ece == pytest.approx(0.0)
 

@@ -55,6 +55,18 @@ def test_print_design_table_prints_each_verdict_by_the_rule_and_the_costs(capsys
     assert f"sigmoid against ReLU: margin {margin(sigmoid, relu):.2f}, {compare(sigmoid, relu)}" in out
     assert "parameters: small: 26,506; ref: 669,706" in out
     assert "training steps: batches of 32: 564; batches of 128: 141" in out
+    assert rows["Adam 0.01"].endswith("   worse")  # margin 0.77: a close call only when the cut is given
+
+
+def test_print_design_table_marks_close_calls(capsys):
+    designs.print_design_table(GROUPS, RUNS, margin, compare, ("sigmoid, SGD",), "relu, SGD", pairs={},
+                               cost_rows=("ref",), close_call=1)
+    out = capsys.readouterr().out
+    rows = {line.split("  ")[1].strip(): line for line in out.splitlines() if line.startswith("  ")}
+    assert 0 < margin(accuracies("Adam 0.01"), accuracies("ref")) < 1
+    assert rows["Adam 0.01"].endswith("   worse, close call") and rows["small"].endswith("   worse")
+    assert rows["sigmoid"].endswith("   no clear difference")
+    assert "margin above 0: a clear difference, under 1: a close call." in out
 
 
 def test_plot_design_groups_draws_every_seed_in_its_panel():
@@ -102,6 +114,10 @@ def test_plot_curves_draws_each_design_as_its_error_rate_per_epoch(capsys):
         assert list(epochs) == [1, 2] and np.allclose(errors, [100 * (1 - 0.855), 100 * (1 - 0.8823333)])
         assert left.get_lines()[0].get_color() != left.get_lines()[1].get_color()
         assert fig.get_size_inches()[0] * fig.dpi <= 1000  # readable at 1024 px
+        crowded = designs.plot_curves(RUNS, {"three": ["ref", "small", "sigmoid"]})
+        starts = [line.get_xdata()[0] for line in crowded.axes[0].get_lines()]
+        assert len(set(starts)) == 3 and max(starts) - min(starts) < 0.1  # shifted apart, a little
+        plt.close(crowded)
     finally:
         plt.close(fig)
 
