@@ -113,7 +113,6 @@ def plot_design_groups(groups, runs, apart, title, apart_title="Sigmoid against 
     from matplotlib.ticker import PercentFormatter
     import textwrap
 
-    labels_of = labels or {}
     settings_of = {name: settings for designs in groups.values() for name, settings in designs.items()}
     panels = {f"Varying the {group}": order.get(group, [name for name in designs if name not in apart])
               for group, designs in groups.items()}
@@ -137,7 +136,7 @@ def plot_design_groups(groups, runs, apart, title, apart_title="Sigmoid against 
             ax.plot(position + np.linspace(-0.08, 0.08, len(acc)), acc, "o", color=color, ms=6,
                     mfc="white" if name in borrowed else color, mew=1.5)
             ax.plot(position, acc.mean(), "_", color=color, ms=22, mew=2)
-            tick_labels.append(textwrap.fill(labels_of.get(name, name), 8 if len(names) < 5 else 5,  # 5: narrower
+            tick_labels.append(textwrap.fill(labels.get(name, name), 8 if len(names) < 5 else 5,  # 5: narrower
                                              break_long_words=False))
         ax.set_xticks(range(len(names)), tick_labels, fontsize=9)
         ax.set_xlim(-0.5, len(names) - 0.5)
@@ -166,7 +165,6 @@ def plot_curves(runs, panels, labels=NB04_CURVE_LABELS):
     stay apart. `labels` maps a design's name to its label in the legend and the printout (default: the name).
     Prints, per panel, how many points each design's error rate fell in its last epoch (last_gains), one per line."""
     fall = last_gains(runs)
-    labels = labels or {}
     print("the error rate's fall in the last epoch, in points (mean of the seeds)")
     markers = ["o", "s", "^", "D", "v", "P", "X"]  # the reference's circle is not reused up to seven designs
     fig, axes = plt.subplots(1, len(panels), figsize=(9.8, 3.8), gridspec_kw={"width_ratios": [

@@ -1,8 +1,10 @@
 """Notebook 05's three figures, the split of the validation loss into right and wrong digits it discusses, and the
 network of its automated runs with other settings (the ablation's variants)."""
 
+import keras
 import matplotlib.pyplot as plt
 import numpy as np
+from keras import layers
 
 from mnist_helpers.plots import CLASS_COLORS, RUN_COLORS, plot_histories, plot_seed_runs
 
@@ -28,9 +30,6 @@ def ablation_variant(model, learning_rate, max_shift, dropout, schedule, peak_ra
     """Notebook 05's network and learning rate for an automated run with other settings: without the shifts
     (`max_shift` 0), with dropout (`dropout` above 0) or with a constant rate (`schedule` "constant"). With the
     defaults, `model` and `learning_rate` come back unchanged. Returns (model, learning_rate)."""
-    import keras  # here, so that the figures above do not need Keras
-    from keras import layers
-
     if not max_shift or dropout:
         keras.utils.set_random_seed(seed)
         shifts = [layers.Reshape((28, 28, 1)),
